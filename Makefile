@@ -1,0 +1,29 @@
+# Townsquare: the two commands a new machine needs are `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lock clean venv
+
+venv: $(STAMP)
+
+# The venv is rebuilt whenever the lock changes; --require-hashes installs exactly what CI tested.
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/townsquare demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Re-resolve the lock from requirements.in (needs the uv tool: pip install uv).
+lock:
+	uv pip compile requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .townsquare
