@@ -1,0 +1,119 @@
+"""Stack Exchange dump folder → one landing batch (typed Parquet per file, plus quarantine).
+
+Runs outside the warehouse lock: parsing and HTML-to-text are the heavy part of ingestion.
+Every row read ends in exactly one of: landed, quarantined. A file that breaks off (truncated or
+malformed XML) keeps the rows before the break and quarantines the unreadable remainder as one record.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from ingest.stackexchange.parse import RecordError, landing_schema, parse_record
+from ingest.stackexchange.reader import Truncated, read_rows
+from warehouse.landing import BatchWriter, FileSummary, Manifest
+
+SOURCE = "stackexchange"
+
+# File name → (entity, required). PostHistory is large and often left out of published dumps.
+DUMP_FILES: dict[str, tuple[str, bool]] = {
+    "Posts.xml": ("posts", True),
+    "Users.xml": ("users", True),
+    "Comments.xml": ("comments", True),
+    "Votes.xml": ("votes", True),
+    "Badges.xml": ("badges", True),
+    "Tags.xml": ("tags", True),
+    "PostLinks.xml": ("post_links", True),
+    "PostHistory.xml": ("post_history", False),
+}
+
+
+class NothingReadable(RuntimeError):
+    """Not a single record could be read from the dump folder."""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def _find(folder: Path, file_name: str) -> Path | None:
+    # Dumps unpacked on case-insensitive systems sometimes come back as posts.xml.
+    for candidate in folder.iterdir():
+        if candidate.name.lower() == file_name.lower():
+            return candidate
+    return None
+
+
+def extract_dump(
+    folder: Path,
+    community: str,
+    name: str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> tuple[Path, Manifest]:
+    """Parse every dump file into a new landing batch; return the batch folder and its manifest."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise NothingReadable(f"{folder} is not a folder: point at the unpacked dump (the folder holding Posts.xml)")
+    with BatchWriter(SOURCE, community, str(folder), name or community) as batch:
+        for file_name, (entity, required) in DUMP_FILES.items():
+            summary = FileSummary(source_file=file_name, entity=entity, started_at=_now())
+            path = _find(folder, file_name)
+            if path is None:
+                summary.status = "missing"
+                summary.message = (
+                    f"{file_name} not found in {folder}: the other files were loaded; "
+                    "add the file and ingest again to complete the community"
+                    if required else f"{file_name} not in this dump (optional)"
+                )
+            else:
+                _extract_file(path, entity, batch, summary, progress)
+            summary.finished_at = _now()
+            batch.manifest.files.append(summary)
+        manifest = batch.manifest
+    if manifest.read == 0:
+        raise NothingReadable(
+            f"no record could be read from {folder}: expected Stack Exchange dump files "
+            f"({', '.join(DUMP_FILES)}); see the quarantine for details"
+        )
+    return batch.final_dir, manifest
+
+
+def _extract_file(path: Path, entity: str, batch: BatchWriter, summary: FileSummary,
+                  progress: Callable[[str, int], None] | None) -> None:
+    schema = landing_schema(entity)
+    first_line_of_id: dict[int, int] = {}
+    try:
+        for row in read_rows(path):
+            summary.read += 1
+            if progress and summary.read % 5000 == 0:
+                progress(path.name, summary.read)
+            try:
+                record = parse_record(entity, row.attrs, row.line)
+                seen_at = first_line_of_id.setdefault(record["id"], row.line)
+                if seen_at != row.line:
+                    raise RecordError(f"duplicate Id {record['id']} (first seen at line {seen_at})")
+            except RecordError as e:
+                summary.quarantined += 1
+                batch.quarantine(path.name, row.line, str(e), _raw(row.attrs))
+                continue
+            batch.write(entity, schema, record)
+            summary.landed += 1
+    except Truncated as e:
+        summary.read += 1
+        summary.quarantined += 1
+        summary.status = "unreadable" if summary.landed == 0 else "partial"
+        summary.message = f"{path.name}: {e}; rows before line {e.line} were kept"
+        batch.quarantine(path.name, e.line, f"unreadable remainder of file: {e}", e.tail)
+        return
+    except OSError as e:
+        summary.status = "unreadable"
+        summary.message = f"{path.name} could not be opened: {e.strerror}"
+        return
+    if summary.quarantined:
+        summary.status = "partial"
+        summary.message = f"{summary.quarantined} rows of {path.name} quarantined"
+
+
+def _raw(attrs: dict[str, str]) -> str:
+    return " ".join(f'{k}="{v}"' for k, v in attrs.items())

@@ -1,0 +1,94 @@
+"""Where Townsquare keeps its files and what it reads its configuration from.
+
+`TOWNSQUARE_HOME` (default `./.townsquare`) holds the warehouse, the landing zone, the quarantine
+and the serving snapshots. `TOWNSQUARE_CONFIG` (default `townsquare.toml` in the working directory)
+names the configuration file; see docs/configuration.md for every key.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """The configuration file is missing a key or has a wrong value."""
+
+
+def home() -> Path:
+    return Path(os.environ.get("TOWNSQUARE_HOME", ".townsquare")).resolve()
+
+
+def warehouse_path() -> Path:
+    return home() / "warehouse.duckdb"
+
+
+def landing_dir() -> Path:
+    return home() / "landing"
+
+
+def serving_dir() -> Path:
+    return home() / "serving"
+
+
+def snapshot_path() -> Path:
+    """The published snapshot the dashboard reads; replaced atomically by each publish."""
+    return serving_dir() / "current.duckdb"
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str          # 'stackexchange'
+    path: Path         # dump folder
+    community: str     # community id: lowercase letters, digits, '-' and '_'
+    name: str          # display name
+
+
+@dataclass(frozen=True)
+class Config:
+    sources: list[Source] = field(default_factory=list)
+    path: Path | None = None
+
+
+def config_path() -> Path:
+    return Path(os.environ.get("TOWNSQUARE_CONFIG", "townsquare.toml")).resolve()
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the configuration; a missing default file means no configured sources."""
+    explicit = path is not None or "TOWNSQUARE_CONFIG" in os.environ
+    path = Path(path) if path is not None else config_path()
+    if not path.exists():
+        if explicit:
+            raise ConfigError(f"configuration file {path} does not exist: create it or unset TOWNSQUARE_CONFIG")
+        return Config()
+    with path.open("rb") as f:
+        try:
+            raw = tomllib.load(f)
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{path}: not valid TOML ({e})") from None
+    sources = []
+    for i, entry in enumerate(raw.get("sources", [])):
+        where = f"{path}: [[sources]] entry {i + 1}"
+        for key in ("kind", "path", "community"):
+            if key not in entry:
+                raise ConfigError(f"{where} has no '{key}' key")
+        if entry["kind"] != "stackexchange":
+            raise ConfigError(f"{where}: kind '{entry['kind']}' is not supported; use 'stackexchange'")
+        source_path = Path(entry["path"])
+        if not source_path.is_absolute():
+            source_path = (path.parent / source_path).resolve()
+        community = validate_community_id(entry["community"], where)
+        sources.append(Source(entry["kind"], source_path, community, entry.get("name", community)))
+    return Config(sources=sources, path=path)
+
+
+def validate_community_id(community: str, where: str = "community") -> str:
+    ok = community and all(c.islower() or c.isdigit() or c in "-_" for c in community)
+    if not ok:
+        raise ConfigError(
+            f"{where}: community id {community!r} must be lowercase letters, digits, '-' or '_' "
+            "(it becomes part of every record id)"
+        )
+    return community
