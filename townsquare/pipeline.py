@@ -1,0 +1,47 @@
+"""The pipeline's steps, as plain functions: the Airflow tasks and the `townsquare` commands call these.
+
+extract (parse a source into a landing batch, outside the warehouse lock) → load (merge batches into
+the warehouse) → build (marts) → check → publish (atomic serving snapshot).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ingest.stackexchange import extract_dump, load_batch
+from transforms.build import build_models, mart_names
+from transforms.checks import assert_marts_valid
+from warehouse import settings
+from warehouse.db import writer
+from warehouse.landing import Manifest
+from warehouse.publish import publish_snapshot
+
+
+def configured_sources(config_path: Path | None = None) -> list[settings.Source]:
+    return settings.load_config(config_path).sources
+
+
+def extract(source: settings.Source, progress: Callable[[str, int], None] | None = None) -> tuple[Path, Manifest]:
+    if source.kind != "stackexchange":
+        raise ValueError(f"unsupported source kind {source.kind!r}")
+    return extract_dump(source.path, source.community, source.name, progress=progress)
+
+
+def load(batch_dirs: list[Path]) -> list[Manifest]:
+    with writer() as con:
+        return [load_batch(con, Path(d)) for d in batch_dirs]
+
+
+def build_marts() -> list[str]:
+    """Rebuild the marts and check them; a failed check raises MartCheckFailed."""
+    with writer() as con:
+        built = build_models(con)
+        assert_marts_valid(con)
+    return built
+
+
+def publish(run_id: str | None = None) -> Path:
+    """Copy the checked marts into a new serving snapshot and swap it into place."""
+    with writer() as con:
+        assert_marts_valid(con)  # never publish marts that a failed build left behind
+        return publish_snapshot(con, mart_names(), run_id)

@@ -1,0 +1,37 @@
+-- Grain: one row per community.
+with people as (
+    select community_id, count(*) as members
+    from members
+    where not is_bot
+    group by community_id
+),
+
+activity as (
+    select
+        community_id,
+        count(*) filter (where kind = 'question') as questions,
+        count(*) filter (where kind = 'answer') as answers,
+        count(*) filter (where kind = 'comment') as comments,
+        min(day) as first_activity_day,
+        max(day) as last_activity_day
+    from int_content_activity
+    group by community_id
+),
+
+final as (
+    select
+        c.community_id,
+        c.name,
+        c.source,
+        coalesce(p.members, 0) as members,
+        coalesce(a.questions, 0) as questions,
+        coalesce(a.answers, 0) as answers,
+        coalesce(a.comments, 0) as comments,
+        a.first_activity_day,
+        a.last_activity_day
+    from communities c
+    left join people p using (community_id)
+    left join activity a using (community_id)
+)
+
+select * from final
