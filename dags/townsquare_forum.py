@@ -55,9 +55,13 @@ def townsquare_forum():
 
     @task(pool=WAREHOUSE_POOL, outlets=[WAREHOUSE_CORE])
     def load(batch_dirs: list[str]) -> dict:
+        from ingest.stackexchange import nothing_read_message
         from townsquare.pipeline import load
 
-        manifests = load(list(batch_dirs))
+        manifests = load(list(batch_dirs))  # unreadable sources still record their quarantine and run log
+        unreadable = [nothing_read_message(m) for m in manifests if m.landed == 0]
+        if unreadable:
+            raise ValueError("; ".join(unreadable))
         return {m.community: {"read": m.read, "loaded": m.landed, "quarantined": m.quarantined} for m in manifests}
 
     @task(pool=WAREHOUSE_POOL)

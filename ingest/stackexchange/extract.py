@@ -30,7 +30,7 @@ DUMP_FILES: dict[str, tuple[str, bool]] = {
 
 
 class NothingReadable(RuntimeError):
-    """Not a single record could be read from the dump folder."""
+    """The dump folder does not exist or is not a folder."""
 
 
 def _now() -> str:
@@ -70,13 +70,12 @@ def extract_dump(
                 _extract_file(path, entity, batch, summary, progress)
             summary.finished_at = _now()
             batch.manifest.files.append(summary)
-        manifest = batch.manifest
-    if manifest.read == 0:
-        raise NothingReadable(
-            f"no record could be read from {folder}: expected Stack Exchange dump files "
-            f"({', '.join(DUMP_FILES)}); see the quarantine for details"
-        )
-    return batch.final_dir, manifest
+    return batch.final_dir, batch.manifest
+
+
+def nothing_read_message(manifest: Manifest) -> str:
+    return (f"no record could be read from {manifest.location}: expected Stack Exchange dump files "
+            f"({', '.join(DUMP_FILES)}); what was found is in the quarantine and the run log")
 
 
 def _extract_file(path: Path, entity: str, batch: BatchWriter, summary: FileSummary,

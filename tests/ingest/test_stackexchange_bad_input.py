@@ -1,0 +1,91 @@
+"""Bad input: good rows load, bad rows are quarantined with file, line and reason, counts reconcile."""
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pytest
+
+from townsquare.cli import main
+
+
+def _broken_dump(cardano_dump, folder):
+    """A copy of the cardano dump with a missing file, a truncated file and three bad rows."""
+    folder.mkdir()
+    for name in ("Users.xml", "Badges.xml", "Tags.xml", "PostLinks.xml"):
+        shutil.copy(cardano_dump / name, folder / name)
+    # Comments.xml is missing. Votes.xml breaks off in the middle of a row.
+    votes = (cardano_dump / "Votes.xml").read_bytes()
+    (folder / "Votes.xml").write_bytes(votes[:_start_of_row(votes, 5001) + 20])
+    posts = (cardano_dump / "Posts.xml").read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    posts[2] = posts[2].replace('Id="1"', 'Id="abc"', 1)  # line 3: the first row
+    posts[5] = posts[5].replace('CreationDate="2021-04-27T', 'CreationDate="yesterday-', 1)  # line 6
+    posts[8] = posts[8].replace('PostTypeId="', 'PostTypeKind="', 1)  # line 9: required attribute gone
+    (folder / "Posts.xml").write_text("".join(posts), encoding="utf-8")
+    return folder
+
+
+def test_bad_rows_are_quarantined_and_good_rows_load(townsquare_home, cardano_dump, tmp_path, capsys):
+    dump = _broken_dump(cardano_dump, tmp_path / "broken")
+    assert main(["ingest", "stackexchange", str(dump), "--community", "cardano"]) == 0
+    out = capsys.readouterr().out
+    assert "read = loaded + quarantined" in out and "Comments.xml not found" in out
+
+    con = duckdb.connect(str(townsquare_home / "warehouse.duckdb"), read_only=True)
+    quarantined = con.execute(
+        "select source_file, position, reason from quarantine order by source_file, position").fetchall()
+    assert [(f, line) for f, line, _ in quarantined] == [("Posts.xml", 3), ("Posts.xml", 6), ("Posts.xml", 9),
+                                                         ("Votes.xml", quarantined[-1][1])]
+    reasons = [r for _, _, r in quarantined]
+    assert "Id 'abc' is not an integer" in reasons[0]
+    assert "CreationDate 'yesterday-" in reasons[1] and "is not a date-time" in reasons[1]
+    assert "required attribute PostTypeId is missing" in reasons[2]
+    assert reasons[3].startswith("unreadable remainder of file: malformed or truncated XML at line")
+
+    runs = {r[0]: r[1:] for r in con.execute(
+        "select source_file, status, records_read, records_loaded, records_quarantined from ingest_runs").fetchall()}
+    assert runs["Posts.xml"] == ("partial", 2630, 2627, 3)
+    assert runs["Comments.xml"][:2] == ("missing", 0)
+    status, read, loaded, quarantined_votes = runs["Votes.xml"]
+    assert status == "partial" and quarantined_votes == 1 and read == loaded + 1
+    assert loaded == 5000  # every vote before the break
+    for _, read, loaded, quarantined_n in runs.values():
+        assert read == loaded + quarantined_n
+    assert con.execute("select count(*) from content where source_entity = 'post'").fetchone()[0] == 2627
+    assert con.execute("select count(*) from members").fetchone()[0] == 3988
+    con.close()
+
+
+def _start_of_row(data: bytes, n: int) -> int:
+    position = -1
+    for _ in range(n):
+        position = data.index(b"<row ", position + 1)
+    return position
+
+
+def test_nothing_readable_exits_non_zero_and_says_what_to_do(townsquare_home, tmp_path, capsys):
+    empty = tmp_path / "not-a-dump"
+    empty.mkdir()
+    (empty / "Posts.xml").write_text("this is not xml", encoding="utf-8")
+    assert main(["ingest", "stackexchange", str(empty)]) == 1
+    err = capsys.readouterr().err
+    assert "no record could be read" in err and "Posts.xml" in err
+
+
+def test_missing_folder_is_a_clear_error(townsquare_home, tmp_path, capsys):
+    assert main(["ingest", "stackexchange", str(tmp_path / "nowhere")]) == 1
+    assert "is not a folder" in capsys.readouterr().err
+
+
+def test_community_id_is_validated(townsquare_home, cardano_dump, capsys):
+    assert main(["ingest", "stackexchange", str(cardano_dump), "--community", "Cardano SE"]) == 2
+    assert "must be lowercase" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [[], ["ingest"], ["ingest", "stackexchange"], ["run"], ["dashboard"],
+                                     ["demo"], ["generate", "stackexchange"]])
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(command + ["--help"])
+    assert exit_info.value.code == 0
+    assert "usage: townsquare" in capsys.readouterr().out

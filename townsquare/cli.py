@@ -1,0 +1,170 @@
+"""`townsquare`: the command-line front door over the same functions the Airflow DAGs call."""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+
+def _community_from_folder(folder: Path) -> str:
+    slug = re.sub(r"[^a-z0-9_-]+", "-", folder.resolve().name.lower()).strip("-")
+    return slug or "community"
+
+
+class _FileProgress:
+    """A progress bar per dump file, fed by the extractor's (file, rows read) callback."""
+
+    def __init__(self) -> None:
+        self.bar: tqdm | None = None
+        self.file: str | None = None
+
+    def __call__(self, file_name: str, rows: int) -> None:
+        if file_name != self.file:
+            self.close()
+            self.file = file_name
+            self.bar = tqdm(desc=f"reading {file_name}", unit=" rows", leave=False, file=sys.stderr)
+        self.bar.update(rows - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _print_summary(manifest) -> None:
+    print(f"\n{manifest.name} ({manifest.community}) from {manifest.location}, batch {manifest.batch_id}")
+    print(f"  {'file':<18}{'status':<12}{'read':>10}{'loaded':>10}{'quarantined':>13}")
+    for f in manifest.files:
+        print(f"  {f.source_file:<18}{f.status:<12}{f.read:>10,}{f.landed:>10,}{f.quarantined:>13,}")
+    print(f"  {'total':<30}{manifest.read:>10,}{manifest.landed:>10,}{manifest.quarantined:>13,}"
+          f"   (read = loaded + quarantined)")
+    for f in manifest.files:
+        if f.message and f.status != "ok":
+            print(f"  note: {f.message}")
+    if manifest.quarantined:
+        print("  Quarantined rows are in the warehouse table `quarantine` with file, line and reason.")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.stackexchange import NothingReadable, nothing_read_message
+    from townsquare import pipeline
+    from warehouse.settings import ConfigError, Source, validate_community_id
+
+    folder = Path(args.path)
+    try:
+        community = validate_community_id(args.community or _community_from_folder(folder), "--community")
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    progress = _FileProgress()
+    try:
+        batch_dir, manifest = pipeline.extract(Source("stackexchange", folder, community, args.name or community), progress)
+    except NothingReadable as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    finally:
+        progress.close()
+    pipeline.load([batch_dir])  # even an unreadable dump loads its quarantine and run log
+    _print_summary(manifest)
+    if manifest.landed == 0:
+        print(f"error: {nothing_read_message(manifest)}", file=sys.stderr)
+        return 1
+    print("\nNext: `townsquare run` builds the marts and publishes them to the dashboard.")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from townsquare import pipeline
+    from transforms.checks import MartCheckFailed
+
+    try:
+        built = pipeline.build_marts()
+    except MartCheckFailed as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(f"built {len(built)} models: {', '.join(built)}")
+    print(f"published {pipeline.publish()}")
+    return 0
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from dashboards.app import serve
+
+    serve(host=args.host, port=args.port)
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from synthetic.stackexchange import generate_stackexchange_dump
+
+    counts = generate_stackexchange_dump(Path(args.out), members=args.members, days=args.days, seed=args.seed,
+                                         site_name=args.site_name)
+    print(f"wrote a synthetic Stack Exchange dump to {args.out}: "
+          + ", ".join(f"{name} {n:,}" for name, n in counts.items()))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from townsquare.demo import run_demo
+
+    return run_demo(members=args.members, days=args.days, serve=not args.no_serve, host=args.host, port=args.port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="townsquare",
+        description="Community analytics for forums, social posts and support tickets. "
+                    "Data lives under $TOWNSQUARE_HOME (default ./.townsquare).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="read a source into the landing zone and the warehouse")
+    kinds = ingest.add_subparsers(dest="kind", required=True, metavar="KIND")
+    se = kinds.add_parser("stackexchange", help="a Stack Exchange data dump folder (Posts.xml, Users.xml, ...)",
+                          description="Ingest an unpacked Stack Exchange data dump. Bad rows are quarantined "
+                                      "with file, line and reason; the summary reconciles read = loaded + quarantined. "
+                                      "Exits 1 only when nothing could be read.")
+    se.add_argument("path", help="the dump folder")
+    se.add_argument("--community", help="community id (default: the folder name, lowercased)")
+    se.add_argument("--name", help="display name shown in the dashboard (default: the community id)")
+    se.set_defaults(func=cmd_ingest)
+
+    run = commands.add_parser("run", help="build the marts from what was ingested, check them and publish them",
+                              description="Rebuild every mart, run the mart checks, and publish a new serving "
+                                          "snapshot atomically. A failed check publishes nothing and exits 1.")
+    run.set_defaults(func=cmd_run)
+
+    for name, func, help_text in (("dashboard", cmd_dashboard, "serve the dashboard over the published snapshot"),
+                                  ("demo", cmd_demo, "generate a synthetic community, run the pipeline through "
+                                                     "Airflow, and serve the dashboard")):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        sub.add_argument("--port", type=int, default=8050, help="port (default 8050)")
+        sub.set_defaults(func=func)
+        if name == "demo":
+            sub.add_argument("--members", type=int, default=3000, help="members in the larger synthetic community")
+            sub.add_argument("--days", type=int, default=540, help="days of history to generate")
+            sub.add_argument("--no-serve", action="store_true", help="stop after publishing; do not serve")
+
+    gen = commands.add_parser("generate", help="write synthetic source data")
+    gen_kinds = gen.add_subparsers(dest="kind", required=True, metavar="KIND")
+    gen_se = gen_kinds.add_parser("stackexchange", help="a synthetic Stack Exchange dump (deterministic per seed)")
+    gen_se.add_argument("out", help="folder to write the dump files into")
+    gen_se.add_argument("--members", type=int, default=2000)
+    gen_se.add_argument("--days", type=int, default=365)
+    gen_se.add_argument("--seed", type=int, default=7)
+    gen_se.add_argument("--site-name", default="example")
+    gen_se.set_defaults(func=cmd_generate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
