@@ -85,3 +85,10 @@ def xml_rows():
         return [dict(row.attrib) for row in ET.parse(path).getroot()]
 
     return read
+
+
+@pytest.fixture(scope="session")
+def cardano_xml(xml_rows) -> dict[str, list[dict[str, str]]]:
+    """Posts, Users and Comments of the cardano dump, read with ElementTree."""
+    folder = shared_data("stackexchange_cardano")
+    return {name: xml_rows(folder / f"{name}.xml") for name in ("Posts", "Users", "Comments")}
