@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lock clean venv
+.PHONY: demo test bench lock clean venv
 
 venv: $(STAMP)
 
@@ -27,3 +27,7 @@ lock:
 
 clean:
 	rm -rf $(VENV) .townsquare
+
+# Speed and memory, as ratios against references measured in the same run; appends to BENCHMARKS.md.
+bench: $(STAMP)
+	$(BIN)/python bench/ingest.py --out BENCHMARKS.md

@@ -1,7 +1,9 @@
 """Shared fixtures: real data from ../shared/data, isolated TOWNSQUARE_HOME folders, Airflow's test env."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 # Airflow reads its configuration when first imported: point it at a throwaway home before any test
 # module imports it.
 _AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="townsquare-airflow-"))
+atexit.register(shutil.rmtree, _AIRFLOW_HOME, ignore_errors=True)
 os.environ.setdefault("AIRFLOW_HOME", str(_AIRFLOW_HOME))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(Path(__file__).resolve().parents[1] / "dags"))
