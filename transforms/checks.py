@@ -14,6 +14,7 @@ from warehouse.db import quote_ident
 MART_KEYS: dict[str, tuple[str, ...]] = {
     "mart_communities": ("community_id",),
     "mart_members_daily": ("community_id", "day"),
+    "mart_content_daily": ("community_id", "day"),
     "mart_group_content_daily": ("community_id", "group_id", "day"),
     "mart_contributor_daily": ("community_id", "member_id", "day"),
     "mart_thread_response": ("thread_id",),

@@ -48,6 +48,20 @@ def test_members_joined_and_active_per_day(cardano_db, xml):
     assert rows[-1][3] == sum(joined.values()) == 3987
 
 
+def test_content_per_day(cardano_db, xml):
+    expected = defaultdict(Counter)
+    for kind, rows in (("questions", xml["questions"].values()), ("answers", xml["answers"].values()),
+                       ("comments", xml["comments"])):
+        for row in rows:
+            expected[_day(row["CreationDate"])][kind] += 1
+    rows = cardano_db.execute("select day, questions, answers, comments, content_items from mart_content_daily "
+                              "where community_id = 'cardano'").fetchall()
+    assert {d: (q, a, c) for d, q, a, c, _ in rows} == {
+        d: (k["questions"], k["answers"], k["comments"]) for d, k in expected.items()}
+    assert all(q + a + c == n for _, q, a, c, n in rows)
+    assert sum(n for *_, n in rows) == 1042 + 1496 + 1829  # every question, answer and comment, bots' too
+
+
 def test_content_per_group_per_day(cardano_db, xml):
     expected = defaultdict(lambda: [0, 0, 0])
     for q in xml["questions"].values():

@@ -67,5 +67,5 @@ def test_failed_check_keeps_the_previous_snapshot(published_copy):
 def test_snapshot_holds_every_mart(cardano_home, monkeypatch):
     monkeypatch.setenv("TOWNSQUARE_HOME", str(cardano_home))
     tables = set(serving.query("select table_name from information_schema.tables")["table_name"])
-    assert tables == {"mart_communities", "mart_members_daily", "mart_group_content_daily",
+    assert tables == {"mart_communities", "mart_members_daily", "mart_content_daily", "mart_group_content_daily",
                       "mart_contributor_daily", "mart_thread_response", "snapshot_info"}

@@ -1,0 +1,15 @@
+-- Grain: one row per community per day with content (sparse). All questions, answers and comments,
+-- whoever wrote them: bots' and deleted accounts' posts are content too, only not people.
+with final as (
+    select
+        community_id,
+        day,
+        count(*) filter (where kind = 'question') as questions,
+        count(*) filter (where kind = 'answer') as answers,
+        count(*) filter (where kind = 'comment') as comments,
+        count(*) as content_items
+    from int_content_activity
+    group by community_id, day
+)
+
+select * from final
