@@ -58,7 +58,9 @@ def townsquare_forum():
         from ingest.stackexchange import nothing_read_message
         from townsquare.pipeline import load
 
-        manifests = load(list(batch_dirs))  # unreadable sources still record their quarantine and run log
+        # Index by length: iterating Airflow's lazy XCom sequence probes one past the end and logs a 404.
+        paths = [batch_dirs[i] for i in range(len(batch_dirs))]
+        manifests = load(paths)  # unreadable sources still record their quarantine and run log
         unreadable = [nothing_read_message(m) for m in manifests if m.landed == 0]
         if unreadable:
             raise ValueError("; ".join(unreadable))

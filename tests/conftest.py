@@ -33,6 +33,12 @@ def shared_data(name: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def shared_dataset():
+    """`shared_data` for fixtures and tests in other folders: shared_dataset("stackexchange_cardano")."""
+    return shared_data
+
+
 @pytest.fixture
 def cardano_dump() -> Path:
     return shared_data("stackexchange_cardano")
