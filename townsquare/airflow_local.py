@@ -7,6 +7,7 @@ the environment when first imported, so `prepare_environment` must run before an
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 from warehouse import settings
@@ -29,10 +30,12 @@ def prepare_environment() -> Path:
 def run_dag(dag_id: str = "townsquare_forum") -> str:
     """Migrate the metadata DB if needed, run the DAG once, and return the run's final state."""
     prepare_environment()
+    # dag.test() talks to the in-process API through starlette's TestClient, which warns about httpx on
+    # every run; it says nothing a Townsquare user can act on.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
     from airflow.dag_processing.dagbag import DagBag
-    from airflow.utils import db
-
     from airflow.models.pool import Pool
+    from airflow.utils import db
 
     db.initdb()
     Pool.create_or_update_pool(WAREHOUSE_POOL, slots=1, description="DuckDB single writer", include_deferred=False)

@@ -89,3 +89,21 @@ def test_every_command_has_help(command, capsys):
         main(command + ["--help"])
     assert exit_info.value.code == 0
     assert "usage: townsquare" in capsys.readouterr().out
+
+
+def test_duplicate_ids_are_quarantined_even_out_of_order(townsquare_home, cardano_dump, tmp_path):
+    folder = tmp_path / "dupes"
+    folder.mkdir()
+    lines = (cardano_dump / "Tags.xml").read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    extra = ['  <row Id="2" TagName="again" Count="1" />\r\n',  # same Id as line 3, long after it
+             '  <row Id="1" TagName="late-but-new" Count="1" />\r\n',  # below the running maximum, not a dupe
+             '  <row Id="1" TagName="late-and-dupe" Count="1" />\r\n']
+    (folder / "Tags.xml").write_text("".join(lines[:-1] + extra + lines[-1:]), encoding="utf-8")
+    assert main(["ingest", "stackexchange", str(folder), "--community", "cardano"]) == 0
+
+    con = duckdb.connect(str(townsquare_home / "warehouse.duckdb"), read_only=True)
+    n = len(lines) - 3  # header, root open and close
+    assert con.execute("select position, reason from quarantine order by position").fetchall() == [
+        (n + 3, "duplicate Id 2 (first seen at line 3)"), (n + 5, f"duplicate Id 1 (first seen at line {n + 4})")]
+    assert con.execute("select count(*) from groups").fetchone()[0] == 224 + 1
+    con.close()
