@@ -434,7 +434,7 @@ def _write_users(folder: Path, community: _Community, start: dt.datetime, end: d
         for m in community.members:
             rng = random.Random(m.seed)
             name = text.display_name(rng, m.id)
-            about = f"<p>{name} works with our product every day.</p>\n" if rng.random() < 0.3 else None
+            about = f"<p>{name} works with our product every day.</p>\n" if _has_about_me(m) else None
             active = m.answer_w + m.ask_w
             last_access = min(end, m.last_seen + dt.timedelta(hours=rng.expovariate(1 / 48)))
             out.row(("Id", m.id), ("Reputation", max(1, reputation[m.id])), ("CreationDate", m.joined),
@@ -467,6 +467,22 @@ def _write_votes(folder: Path, community: _Community) -> int:
         return out.rows
 
 
+# (post kind, measure, at least, badge, class: 1 gold 2 silver 3 bronze, awarded again for each post)
+_POST_BADGES = [
+    (1, "score", 1, "Student", 3, False),
+    (1, "score", 10, "Nice Question", 3, True),
+    (1, "views", 1000, "Popular Question", 3, True),
+    (2, "score", 1, "Teacher", 3, False),
+    (2, "score", 10, "Nice Answer", 3, True),
+    (2, "score", 25, "Good Answer", 2, True),
+]
+
+
+def _has_about_me(member: _Member) -> bool:
+    """Whether the member wrote an AboutMe: decides both Users.xml and the Autobiographer badge."""
+    return random.Random(member.seed ^ 0xAB0).random() < 0.3
+
+
 def _badges(community: _Community, end: dt.datetime) -> list[tuple[dt.datetime, _Member, str, int]]:
     awarded: list[tuple[dt.datetime, _Member, str, int]] = []
     once: set[tuple[int, str]] = set()
@@ -478,26 +494,14 @@ def _badges(community: _Community, end: dt.datetime) -> list[tuple[dt.datetime, 
         awarded.append((when, member, name, klass))
 
     for m in community.members:
-        if random.Random(m.seed).random() < 0.3:  # same draw as the AboutMe in Users.xml
+        if _has_about_me(m):
             award(m.joined + dt.timedelta(minutes=7), m, "Autobiographer", 3)
     for post in community.posts:
-        later = post.created + dt.timedelta(days=1)
-        if post.kind == 1:
-            if post.score >= 1:
-                award(later, post.owner, "Student", 3)
-            if post.score >= 10:
-                award(later, post.owner, "Nice Question", 3, repeatable=True)
-            if post.views >= 1000:
-                award(later, post.owner, "Popular Question", 3, repeatable=True)
-            if post.accepted_at is not None:
-                award(post.accepted_at, post.owner, "Scholar", 3)
-        elif post.kind == 2:
-            if post.score >= 1:
-                award(later, post.owner, "Teacher", 3)
-            if post.score >= 10:
-                award(later, post.owner, "Nice Answer", 3, repeatable=True)
-            if post.score >= 25:
-                award(later, post.owner, "Good Answer", 2, repeatable=True)
+        for kind, measure, at_least, name, klass, repeatable in _POST_BADGES:
+            if post.kind == kind and getattr(post, measure) >= at_least:
+                award(post.created + dt.timedelta(days=1), post.owner, name, klass, repeatable)
+        if post.accepted_at is not None:
+            award(post.accepted_at, post.owner, "Scholar", 3)
         if post.edited_at is not None and post.editor is not None:
             award(post.edited_at, post.editor, "Editor", 3)
     awarded.sort(key=lambda b: (b[0], b[1].id, b[2]))

@@ -109,6 +109,8 @@ def test_counts_on_posts_agree_with_the_other_files(rows):
     assert {p["OwnerUserId"] for p in posts.values() if "OwnerUserId" in p} <= users
     assert {c["UserId"] for c in rows["Comments"]} <= users
     assert {b["UserId"] for b in rows["Badges"]} <= users
+    autobiographers = {b["UserId"] for b in rows["Badges"] if b["Name"] == "Autobiographer"}
+    assert autobiographers == {u["Id"] for u in rows["Users"] if "AboutMe" in u and u["Id"] != "-1"}
 
 
 def test_nothing_happens_after_the_dump_date(rows):
