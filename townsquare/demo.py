@@ -21,15 +21,15 @@ DEMO_COMMUNITIES = [
 DEMO_START = dt.date(2025, 1, 1)
 
 
-def _generate(folder: Path, members: int, days: int, seed: int, site_name: str) -> None:
+def _generate(folder: Path, members: int, days: int, seed: int, site_name: str, start: dt.date) -> None:
     from synthetic.stackexchange import generate_stackexchange_dump
 
-    wanted = {"members": members, "days": days, "seed": seed, "start": DEMO_START.isoformat()}
+    wanted = {"members": members, "days": days, "seed": seed, "start": start.isoformat()}
     marker = folder / ".generated.json"
     if marker.exists() and json.loads(marker.read_text()) == wanted:
         return  # same parameters, same seed: the files would be byte-identical
     folder.mkdir(parents=True, exist_ok=True)
-    counts = generate_stackexchange_dump(folder, members=members, days=days, seed=seed, start=DEMO_START,
+    counts = generate_stackexchange_dump(folder, members=members, days=days, seed=seed, start=start,
                                          site_name=site_name)
     marker.write_text(json.dumps(wanted))
     print(f"  generated {site_name}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
@@ -39,8 +39,10 @@ def write_demo_config(demo_dir: Path, members: int, days: int) -> Path:
     lines = ["# Written by `townsquare demo`: the synthetic communities it generated.", ""]
     for community, name, share, seed in DEMO_COMMUNITIES:
         folder = demo_dir / "sources" / community
-        _generate(folder, max(50, int(members * share)), days if share == 1.0 else max(30, days * 2 // 3), seed,
-                  community)
+        # The smaller community is younger; both dumps end on the same day, as if taken together.
+        community_days = days if share == 1.0 else max(30, days * 2 // 3)
+        start = DEMO_START + dt.timedelta(days=days - community_days)
+        _generate(folder, max(50, int(members * share)), community_days, seed, community, start)
         lines += ["[[sources]]", 'kind = "stackexchange"', f'path = "sources/{community}"',
                   f'community = "{community}"', f'name = "{name}"', ""]
     config = demo_dir / "townsquare.toml"
