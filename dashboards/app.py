@@ -6,6 +6,7 @@ their own. A newly published snapshot is picked up on the next page load without
 from __future__ import annotations
 
 import logging
+import socket
 from pathlib import Path
 
 import dash
@@ -37,6 +38,12 @@ def create_app(snapshot_path: Path | str | None = None) -> dash.Dash:
 
 def serve(host: str = "127.0.0.1", port: int = 8050, snapshot_path: Path | str | None = None) -> None:
     """Serve until Ctrl-C."""
+    with socket.socket() as probe:  # fail before announcing an address that is not ours
+        try:
+            probe.bind((host, port))
+        except OSError as e:
+            raise SystemExit(f"error: cannot serve on {host}:{port} ({e.strerror}); is another dashboard running? "
+                             "Stop it or pass --port") from None
     app = create_app(snapshot_path)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     print(f"Townsquare dashboard: http://{host}:{port}  (Ctrl-C to stop)", flush=True)

@@ -39,3 +39,16 @@ def test_dashboard_command_serves_and_stops_on_ctrl_c(two_communities_snapshot):
         proc.kill()
     assert proc.returncode == 0, output
     assert "Townsquare dashboard stopped." in output and "Traceback" not in output
+
+
+def test_dashboard_command_says_when_the_port_is_taken(two_communities_snapshot):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = os.environ | {"TOWNSQUARE_HOME": str(two_communities_snapshot.parents[1])}
+        result = subprocess.run([sys.executable, "-m", "townsquare.cli", "dashboard", "--port", str(port)], env=env,
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+    assert "Townsquare dashboard: http" not in result.stdout
