@@ -6,6 +6,7 @@ their own. A newly published snapshot is picked up on the next page load without
 from __future__ import annotations
 
 import logging
+import signal
 import socket
 from pathlib import Path
 
@@ -36,6 +37,10 @@ def create_app(snapshot_path: Path | str | None = None) -> dash.Dash:
     return app
 
 
+def _stop(signum, frame):
+    raise KeyboardInterrupt
+
+
 def serve(host: str = "127.0.0.1", port: int = 8050, snapshot_path: Path | str | None = None) -> None:
     """Serve until Ctrl-C."""
     with socket.socket() as probe:  # fail before announcing an address that is not ours
@@ -45,6 +50,9 @@ def serve(host: str = "127.0.0.1", port: int = 8050, snapshot_path: Path | str |
             raise SystemExit(f"error: cannot serve on {host}:{port} ({e.strerror}); is another dashboard running? "
                              "Stop it or pass --port") from None
     app = create_app(snapshot_path)
+    # Stop on SIGTERM (service managers, `docker stop`) as on Ctrl-C. Needed explicitly: Airflow, run
+    # just before by `townsquare demo`, leaves a SIGTERM handler behind that swallows the signal.
+    signal.signal(signal.SIGTERM, _stop)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     print(f"Townsquare dashboard: http://{host}:{port}  (Ctrl-C to stop)", flush=True)
     try:

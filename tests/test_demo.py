@@ -1,4 +1,4 @@
-"""`townsquare demo` (what `make demo` runs): generate, run the DAG, serve, stop cleanly on Ctrl-C."""
+"""`townsquare demo` (what `make demo` runs): generate, run the DAG, serve, stop cleanly on Ctrl-C or SIGTERM."""
 from __future__ import annotations
 
 import os
@@ -19,7 +19,8 @@ def _free_port() -> int:
 
 
 @pytest.mark.airflow
-def test_demo_runs_the_dag_serves_and_stops_on_ctrl_c(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_demo_runs_the_dag_serves_and_stops_cleanly(tmp_path, stop):
     port = _free_port()
     env = os.environ | {"TOWNSQUARE_HOME": str(tmp_path / "home"), "AIRFLOW_HOME": str(tmp_path / "airflow")}
     env.pop("TOWNSQUARE_CONFIG", None)
@@ -40,7 +41,7 @@ def test_demo_runs_the_dag_serves_and_stops_on_ctrl_c(tmp_path):
                 break
             except OSError:
                 time.sleep(0.1)
-        proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        proc.send_signal(stop)  # Ctrl-C, or a service manager stopping it
         rest, _ = proc.communicate(timeout=30)
     finally:
         proc.kill()
