@@ -42,8 +42,9 @@ if step == "scan":
         parser.Parse(b"", True)
         rows += count[0]
 else:
-    from ingest.stackexchange import extract_dump
-    _, manifest = extract_dump(folder, "bench")
+    from ingest.batches import extract_source
+    from warehouse.settings import Source
+    _, manifest = extract_source(Source("stackexchange", folder, "bench", "bench"))
     rows = manifest.landed
 seconds = time.perf_counter() - start
 # VmHWM, not ru_maxrss: ru_maxrss survives exec, so it would report the parent's size at fork time.

@@ -55,7 +55,7 @@ def townsquare_forum():
 
     @task(pool=WAREHOUSE_POOL, outlets=[WAREHOUSE_CORE])
     def load(batch_dirs: list[str]) -> dict:
-        from ingest.stackexchange import nothing_read_message
+        from ingest.batches import nothing_read_message
         from townsquare.pipeline import load
 
         # Index by length: iterating Airflow's lazy XCom sequence probes one past the end and logs a 404.

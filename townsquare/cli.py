@@ -49,7 +49,8 @@ def _print_summary(manifest) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from ingest.stackexchange import NothingReadable, nothing_read_message
+    from ingest.batches import nothing_read_message
+    from ingest.framework import NothingReadable
     from townsquare import pipeline
     from warehouse.settings import ConfigError, Source, validate_community_id
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.stackexchange import extract_dump, load_batch
+from ingest.batches import extract_source
+from ingest.framework import connector_for
+from ingest.load import load_batch
 from transforms.build import build_models, mart_names
 from transforms.checks import assert_marts_valid
 from warehouse import settings
@@ -17,14 +19,14 @@ from warehouse.landing import Manifest
 from warehouse.publish import publish_snapshot
 
 
-def configured_sources(config_path: Path | None = None) -> list[settings.Source]:
-    return settings.load_config(config_path).sources
+def configured_sources(config_path: Path | None = None, channel: str | None = None) -> list[settings.Source]:
+    """The configured sources (of one channel), each checked to be of a supported kind."""
+    sources = settings.load_config(config_path).sources
+    return [s for s in sources if channel is None or connector_for(s.kind).channel == channel]
 
 
 def extract(source: settings.Source, progress: Callable[[str, int], None] | None = None) -> tuple[Path, Manifest]:
-    if source.kind != "stackexchange":
-        raise ValueError(f"unsupported source kind {source.kind!r}")
-    return extract_dump(source.path, source.community, source.name, progress=progress)
+    return extract_source(source, progress)
 
 
 def load(batch_dirs: list[Path]) -> list[Manifest]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,12 +41,29 @@ def writer(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
 
 @contextlib.contextmanager
 def reader(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the warehouse (fails while a writer holds the file)."""
+    """A short read-only connection to the warehouse; waits while a writer holds it. Keep reads brief:
+    writers wait for readers too. Long reads belong on the serving snapshot."""
     path = Path(path) if path is not None else settings.warehouse_path()
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: ingest a source first (townsquare ingest ...)")
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        yield con
-    finally:
-        con.close()
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def read_cursor(source_key: str, path: Path | None = None) -> dict | None:
+    """Where the source's next incremental read starts (None: from the beginning)."""
+    path = Path(path) if path is not None else settings.warehouse_path()
+    if not path.exists():
+        return None
+    with reader(path) as con:
+        has_table = con.execute("select count(*) from information_schema.tables "
+                                "where table_name = 'source_cursors'").fetchone()[0]
+        row = con.execute("select cursor from source_cursors where source_key = ?", [source_key]).fetchone() \
+            if has_table else None
+    return json.loads(row[0]) if row else None

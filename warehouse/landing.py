@@ -50,11 +50,13 @@ class FileSummary:
 @dataclass
 class Manifest:
     batch_id: str
-    source: str
+    source: str      # the source's namespace within the community (by default its kind)
     community: str
     location: str
     name: str
     files: list[FileSummary] = field(default_factory=list)
+    kind: str = "stackexchange"
+    cursor: dict | None = None  # where the next incremental read starts, stored when the batch loads
 
     @property
     def read(self) -> int:
@@ -97,11 +99,12 @@ class _ParquetSink:
 class BatchWriter:
     """Writes one landing batch. Use as a context manager; the batch is published on clean exit."""
 
-    def __init__(self, source: str, community: str, location: str, name: str, batch_id: str | None = None):
+    def __init__(self, source: str, community: str, location: str, name: str, batch_id: str | None = None,
+                 kind: str | None = None):
         self.batch_id = batch_id or new_batch_id()
         self.final_dir = settings.landing_dir() / source / community / self.batch_id
         self.dir = self.final_dir.with_name(self.batch_id + ".partial")
-        self.manifest = Manifest(self.batch_id, source, community, location, name)
+        self.manifest = Manifest(self.batch_id, source, community, location, name, kind=kind or source)
         self._sinks: dict[str, _ParquetSink] = {}
         self._quarantine: _ParquetSink | None = None
 

@@ -39,10 +39,38 @@ def snapshot_path() -> Path:
 
 @dataclass(frozen=True)
 class Source:
-    kind: str          # 'stackexchange'
-    path: Path         # dump folder
-    community: str     # community id: lowercase letters, digits, '-' and '_'
-    name: str          # display name
+    """One `[[sources]]` entry: where a community's data comes from and how to read it."""
+
+    kind: str                  # stackexchange, discourse, x, social_csv, zendesk, twcs
+    path: Path | None          # file or folder for file sources; None for API sources
+    community: str             # community id: lowercase letters, digits, '-' and '_'
+    name: str                  # display name
+    namespace: str = ""        # prefix of the source's ids within the community; default: the kind
+    options: dict = field(default_factory=dict, compare=False, hash=False)  # kind-specific keys
+
+    def __post_init__(self):
+        if not self.namespace:
+            object.__setattr__(self, "namespace", self.kind)
+
+    @property
+    def key(self) -> str:
+        """'<community>/<namespace>': the source's identity in the warehouse and the landing zone."""
+        return f"{self.community}/{self.namespace}"
+
+    @property
+    def location(self) -> str:
+        return str(self.path) if self.path is not None else str(self.options.get("url", ""))
+
+    def to_dict(self) -> dict:
+        """Plain values, for passing a source between Airflow tasks."""
+        return {"kind": self.kind, "path": str(self.path) if self.path is not None else None,
+                "community": self.community, "name": self.name, "namespace": self.namespace,
+                "options": self.options}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Source":
+        return cls(d["kind"], Path(d["path"]) if d.get("path") else None, d["community"], d["name"],
+                   d.get("namespace", ""), dict(d.get("options") or {}))
 
 
 @dataclass(frozen=True)
@@ -71,16 +99,22 @@ def load_config(path: Path | None = None) -> Config:
     sources = []
     for i, entry in enumerate(raw.get("sources", [])):
         where = f"{path}: [[sources]] entry {i + 1}"
-        for key in ("kind", "path", "community"):
+        for key in ("kind", "community"):
             if key not in entry:
                 raise ConfigError(f"{where} has no '{key}' key")
-        if entry["kind"] != "stackexchange":
-            raise ConfigError(f"{where}: kind '{entry['kind']}' is not supported; use 'stackexchange'")
-        source_path = Path(entry["path"])
-        if not source_path.is_absolute():
-            source_path = (path.parent / source_path).resolve()
+        source_path = None
+        if "path" in entry:
+            source_path = Path(entry["path"])
+            if not source_path.is_absolute():
+                source_path = (path.parent / source_path).resolve()
         community = validate_community_id(entry["community"], where)
-        sources.append(Source(entry["kind"], source_path, community, entry.get("name", community)))
+        namespace = validate_community_id(entry.get("namespace", entry["kind"]), f"{where}: namespace")
+        options = {k: v for k, v in entry.items() if k not in ("kind", "path", "community", "name", "namespace")}
+        sources.append(Source(entry["kind"], source_path, community, entry.get("name", community), namespace, options))
+    keys = [s.key for s in sources]
+    for key in {k for k in keys if keys.count(k) > 1}:
+        raise ConfigError(f"{path}: two sources of community/namespace {key}: give each its own `namespace`, "
+                          "since it prefixes every id the source produces")
     return Config(sources=sources, path=path)
 
 
@@ -88,7 +122,7 @@ def validate_community_id(community: str, where: str = "community") -> str:
     ok = community and all(c.islower() or c.isdigit() or c in "-_" for c in community)
     if not ok:
         raise ConfigError(
-            f"{where}: community id {community!r} must be lowercase letters, digits, '-' or '_' "
+            f"{where}: {community!r} must be lowercase letters, digits, '-' or '_' "
             "(it becomes part of every record id)"
         )
     return community

@@ -1,9 +1,19 @@
 """Stack Exchange data dump connector.
 
-Natural key: (community, file entity, Id). Cursor: none needed — a dump is a full snapshot of the
-site, so each ingest lands the whole dump and the load upserts (write mode: merge on natural key).
+Natural key: the row's Id within each file. Cursor: none — a dump is a full snapshot of the site, so
+each ingest lands the whole dump and the shared merge upserts it.
 """
-from ingest.stackexchange.extract import NothingReadable, extract_dump, nothing_read_message
-from ingest.stackexchange.load import load_batch
+from importlib import resources
 
-__all__ = ["NothingReadable", "extract_dump", "load_batch", "nothing_read_message"]
+from ingest.framework import Connector, Entity
+from ingest.stackexchange.extract import DUMP_FILES, extract
+from ingest.stackexchange.parse import landing_schema
+
+CONNECTOR = Connector(
+    kind="stackexchange",
+    channel="forum",
+    entities={entity: Entity(landing_schema(entity), ("id",)) for entity, _ in DUMP_FILES.values()},
+    extract=extract,
+    stage_sql=resources.files("ingest.stackexchange").joinpath("stage.sql"),
+    expects=f"Stack Exchange dump files ({', '.join(DUMP_FILES)})",
+)

@@ -9,14 +9,13 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from array import array
-from collections.abc import Callable
 from pathlib import Path
 
-from ingest.stackexchange.parse import RecordError, landing_schema, parse_record
+from ingest.framework import NothingReadable, Progress, RecordError
+from ingest.stackexchange.parse import landing_schema, parse_record
 from ingest.stackexchange.reader import Truncated, read_rows
-from warehouse.landing import BatchWriter, FileSummary, Manifest
-
-SOURCE = "stackexchange"
+from warehouse.landing import BatchWriter, FileSummary
+from warehouse.settings import Source
 
 # File name → (entity, required). PostHistory is large and often left out of published dumps.
 DUMP_FILES: dict[str, tuple[str, bool]] = {
@@ -31,8 +30,6 @@ DUMP_FILES: dict[str, tuple[str, bool]] = {
 }
 
 
-class NothingReadable(RuntimeError):
-    """The dump folder does not exist or is not a folder."""
 
 
 def _now() -> str:
@@ -47,37 +44,26 @@ def _find(folder: Path, file_name: str) -> Path | None:
     return None
 
 
-def extract_dump(
-    folder: Path,
-    community: str,
-    name: str | None = None,
-    progress: Callable[[str, int], None] | None = None,
-) -> tuple[Path, Manifest]:
-    """Parse every dump file into a new landing batch; return the batch folder and its manifest."""
-    folder = Path(folder)
-    if not folder.is_dir():
+def extract(source: Source, batch: BatchWriter, cursor: dict | None, progress: Progress | None) -> dict | None:
+    """Parse every dump file into the landing batch. A dump is a full snapshot: no cursor."""
+    folder = source.path
+    if folder is None or not folder.is_dir():
         raise NothingReadable(f"{folder} is not a folder: point at the unpacked dump (the folder holding Posts.xml)")
-    with BatchWriter(SOURCE, community, str(folder), name or community) as batch:
-        for file_name, (entity, required) in DUMP_FILES.items():
-            summary = FileSummary(source_file=file_name, entity=entity, started_at=_now())
-            path = _find(folder, file_name)
-            if path is None:
-                summary.status = "missing"
-                summary.message = (
-                    f"{file_name} not found in {folder}: the other files were loaded; "
-                    "add the file and ingest again to complete the community"
-                    if required else f"{file_name} not in this dump (optional)"
-                )
-            else:
-                _extract_file(path, entity, batch, summary, progress)
-            summary.finished_at = _now()
-            batch.manifest.files.append(summary)
-    return batch.final_dir, batch.manifest
-
-
-def nothing_read_message(manifest: Manifest) -> str:
-    return (f"no record could be read from {manifest.location}: expected Stack Exchange dump files "
-            f"({', '.join(DUMP_FILES)}); what was found is in the quarantine and the run log")
+    for file_name, (entity, required) in DUMP_FILES.items():
+        summary = FileSummary(source_file=file_name, entity=entity, started_at=_now())
+        path = _find(folder, file_name)
+        if path is None:
+            summary.status = "missing"
+            summary.message = (
+                f"{file_name} not found in {folder}: the other files were loaded; "
+                "add the file and ingest again to complete the community"
+                if required else f"{file_name} not in this dump (optional)"
+            )
+        else:
+            _extract_file(path, entity, batch, summary, progress)
+        summary.finished_at = _now()
+        batch.manifest.files.append(summary)
+    return None
 
 
 class _SeenIds:
@@ -106,7 +92,7 @@ class _SeenIds:
 
 
 def _extract_file(path: Path, entity: str, batch: BatchWriter, summary: FileSummary,
-                  progress: Callable[[str, int], None] | None) -> None:
+                  progress: Progress | None) -> None:
     schema = landing_schema(entity)
     seen = _SeenIds()
     try:

@@ -12,11 +12,8 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from ingest.framework import RecordError
 from ingest.text import html_to_text
-
-
-class RecordError(ValueError):
-    """This row cannot be loaded; the message says why."""
 
 
 def _int(value: str, attribute: str) -> int:

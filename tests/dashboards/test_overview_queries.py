@@ -136,7 +136,7 @@ def test_top_contributors_rank_by_posts(two_communities_snapshot, dumps):
     df = queries.top_contributors(two_communities_snapshot, "cardano", *ALL_TIME, limit=5)
     assert list(df["posts"]) == sorted(posts.values(), reverse=True)[:5]
     top_id, top_posts = posts.most_common(1)[0]
-    assert df.iloc[0]["member_id"] == f"cardano/user/{top_id}" and df.iloc[0]["posts"] == top_posts
+    assert df.iloc[0]["member_id"] == f"cardano/stackexchange/user/{top_id}" and df.iloc[0]["posts"] == top_posts
 
 
 def test_unanswered_questions_are_the_latest_without_answers(two_communities_snapshot):

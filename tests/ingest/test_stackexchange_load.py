@@ -53,7 +53,7 @@ def test_posts_match_the_xml(cardano_db, cardano_dump, xml_rows):
         loaded = cardano_db.execute(
             """select kind, created_at, score, views, title, body_text, tags, author_member_id,
                       accepted_answer_id, parent_id, raw from content where content_id = ?""",
-            [f"cardano/post/{row['Id']}"],
+            [f"cardano/stackexchange/post/{row['Id']}"],
         ).fetchone()
         kind, created_at, score, views, title, body_text, tags, author, accepted, parent, raw = loaded
         assert kind == {"1": "question", "2": "answer", "4": "tag_wiki_excerpt", "5": "tag_wiki",
@@ -62,9 +62,9 @@ def test_posts_match_the_xml(cardano_db, cardano_dump, xml_rows):
         assert score == int(row["Score"])
         assert views == (int(row["ViewCount"]) if "ViewCount" in row else None)
         assert title == row.get("Title")
-        assert author == (f"cardano/user/{row['OwnerUserId']}" if "OwnerUserId" in row else None)
-        assert accepted == (f"cardano/post/{row['AcceptedAnswerId']}" if "AcceptedAnswerId" in row else None)
-        assert parent == (f"cardano/post/{row['ParentId']}" if "ParentId" in row else None)
+        assert author == (f"cardano/stackexchange/user/{row['OwnerUserId']}" if "OwnerUserId" in row else None)
+        assert accepted == (f"cardano/stackexchange/post/{row['AcceptedAnswerId']}" if "AcceptedAnswerId" in row else None)
+        assert parent == (f"cardano/stackexchange/post/{row['ParentId']}" if "ParentId" in row else None)
         expected_tags = row["Tags"].strip("<>").split("><") if row.get("Tags") else None
         assert tags == expected_tags
         assert json.loads(raw) == row  # the raw record is kept as received
@@ -73,7 +73,7 @@ def test_posts_match_the_xml(cardano_db, cardano_dump, xml_rows):
 
 
 def test_html_body_becomes_readable_text(cardano_db):
-    body = cardano_db.execute("select body_text from content where content_id = 'cardano/post/1'").fetchone()[0]
+    body = cardano_db.execute("select body_text from content where content_id = 'cardano/stackexchange/post/1'").fetchone()[0]
     assert body.startswith("As far as I know, the Cardano project was started to cover issues/problems")
     assert "\n\nHowever, Ethereum 2.0 is promising" in body
     assert body.endswith("how is Cardano different from Ethereum 2.0?")
@@ -83,24 +83,24 @@ def test_users_comments_votes_match_the_xml(cardano_db, cardano_dump, xml_rows):
     for row in random.Random(5).sample(xml_rows(cardano_dump / "Users.xml"), 30):
         name, joined, reputation, is_bot = cardano_db.execute(
             "select display_name, joined_at, reputation, is_bot from members where member_id = ?",
-            [f"cardano/user/{row['Id']}"]).fetchone()
+            [f"cardano/stackexchange/user/{row['Id']}"]).fetchone()
         assert (name, joined, reputation) == (row["DisplayName"], dt.datetime.fromisoformat(row["CreationDate"]),
                                               int(row["Reputation"]))
         assert is_bot == (row["Id"] == "-1")
     for row in random.Random(6).sample(xml_rows(cardano_dump / "Comments.xml"), 30):
         author, parent, text = cardano_db.execute(
             "select author_member_id, parent_id, body_text from content where content_id = ?",
-            [f"cardano/comment/{row['Id']}"]).fetchone()
-        assert parent == f"cardano/post/{row['PostId']}"
-        assert author == (f"cardano/user/{row['UserId']}" if "UserId" in row else None)
+            [f"cardano/stackexchange/comment/{row['Id']}"]).fetchone()
+        assert parent == f"cardano/stackexchange/post/{row['PostId']}"
+        assert author == (f"cardano/stackexchange/user/{row['UserId']}" if "UserId" in row else None)
         assert text == row["Text"]
     vote_types = {"1": "accept", "2": "upvote", "3": "downvote", "5": "favorite", "8": "bounty_start",
                   "9": "bounty_close", "10": "deletion"}
     for row in random.Random(7).sample(xml_rows(cardano_dump / "Votes.xml"), 40):
         vote_type, content_id = cardano_db.execute(
             "select vote_type, content_id from interactions where interaction_id = ?",
-            [f"cardano/vote/{row['Id']}"]).fetchone()
-        assert content_id == f"cardano/post/{row['PostId']}"
+            [f"cardano/stackexchange/vote/{row['Id']}"]).fetchone()
+        assert content_id == f"cardano/stackexchange/post/{row['PostId']}"
         if row["VoteTypeId"] in vote_types:
             assert vote_type == vote_types[row["VoteTypeId"]]
 
@@ -140,9 +140,9 @@ def test_bicycles_meta_loads_all_eight_files(townsquare_home, bicycles_meta_dump
     assert _count(con, "select count(*) from content_history where event_type = 'closed'") == len(closed)
     sample = closed[0]
     event = con.execute("select content_id, occurred_at, member_id from content_history where history_id = ?",
-                        [f"bicycles-meta/history/{sample['Id']}"]).fetchone()
-    assert event == (f"bicycles-meta/post/{sample['PostId']}", dt.datetime.fromisoformat(sample["CreationDate"]),
-                     f"bicycles-meta/user/{sample['UserId']}" if "UserId" in sample else None)
+                        [f"bicycles-meta/stackexchange/history/{sample['Id']}"]).fetchone()
+    assert event == (f"bicycles-meta/stackexchange/post/{sample['PostId']}", dt.datetime.fromisoformat(sample["CreationDate"]),
+                     f"bicycles-meta/stackexchange/user/{sample['UserId']}" if "UserId" in sample else None)
     # status tags on a meta site become groups
     assert _count(con, "select count(*) from groups where name = 'feature-request'") == 1
     con.close()

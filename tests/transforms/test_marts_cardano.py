@@ -97,12 +97,12 @@ def test_top_contributors(cardano_db, xml):
     rows = cardano_db.execute(
         """select member_id, sum(posts), sum(accepted_answers), sum(score_received)
            from mart_contributor_daily where community_id = 'cardano' and posts > 0 group by member_id""").fetchall()
-    assert {m.removeprefix("cardano/user/"): [p, a, s] for m, p, a, s in rows} == dict(totals)
+    assert {m.removeprefix("cardano/stackexchange/user/"): [p, a, s] for m, p, a, s in rows} == dict(totals)
     top = cardano_db.execute(
         """select member_id from mart_contributor_daily where community_id = 'cardano'
            group by member_id order by sum(posts) desc, sum(accepted_answers) desc, member_id limit 5""").fetchall()
-    expected_top = sorted(totals, key=lambda m: (-totals[m][0], -totals[m][1], f"cardano/user/{m}"))[:5]
-    assert [m.removeprefix("cardano/user/") for (m,) in top] == expected_top
+    expected_top = sorted(totals, key=lambda m: (-totals[m][0], -totals[m][1], f"cardano/stackexchange/user/{m}"))[:5]
+    assert [m.removeprefix("cardano/stackexchange/user/") for (m,) in top] == expected_top
 
 
 def test_first_response_and_unanswered_share(cardano_db, xml):
@@ -132,7 +132,7 @@ def test_first_response_and_unanswered_share(cardano_db, xml):
         "where community_id = 'cardano'").fetchall()
     assert len(rows) == len(expected) == 1042
     for thread_id, hours, unanswered in rows:
-        want_hours, want_unanswered = expected[thread_id.removeprefix("cardano/post/")]
+        want_hours, want_unanswered = expected[thread_id.removeprefix("cardano/stackexchange/post/")]
         assert unanswered == want_unanswered
         assert hours == pytest.approx(want_hours, abs=1e-3) if want_hours is not None else hours is None
     unanswered_share = sum(u for _, u in expected.values()) / len(expected)
