@@ -33,12 +33,17 @@ Progress = Callable[[str, int], None]  # (file or endpoint, records read so far)
 
 CHANNELS = ("forum", "social", "support")
 
-# kind -> module that defines CONNECTOR
+# kind -> (module that defines CONNECTOR, what `townsquare ingest KIND PATH` reads)
 KINDS = {
-    "stackexchange": "ingest.stackexchange",
-    "x": "ingest.x",
-    "twcs": "ingest.twcs",
+    "stackexchange": ("ingest.stackexchange", "an unpacked Stack Exchange data dump folder (Posts.xml, Users.xml, ...)"),
+    "discourse": ("ingest.discourse", "a Discourse forum through its JSON API (configure url and api key)"),
+    "x": ("ingest.x", "X API v2 payloads: raw response pages or one tweet per line (.jsonl), a file or folder"),
+    "social_csv": ("ingest.social_csv", "a CSV export of social posts, read with the column mapping in the config"),
+    "zendesk": ("ingest.zendesk", "a Zendesk incremental export (tickets, ticket events, users, ... as JSON)"),
+    "twcs": ("ingest.twcs", "customer-support conversations on X (the TWCS CSV layout)"),
 }
+
+API_KINDS = {"discourse"}  # read over the network with settings from the configuration, not from a path
 
 
 class RecordError(ValueError):
@@ -72,7 +77,7 @@ class Connector:
 def connector_for(kind: str) -> Connector:
     if kind not in KINDS:
         raise ConfigError(f"source kind {kind!r} is not supported; use one of: {', '.join(sorted(KINDS))}")
-    return importlib.import_module(KINDS[kind]).CONNECTOR
+    return importlib.import_module(KINDS[kind][0]).CONNECTOR
 
 
 def landing_schema(fields: list[tuple[str, pa.DataType]]) -> pa.Schema:

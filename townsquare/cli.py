@@ -48,33 +48,63 @@ def _print_summary(manifest) -> None:
         print("  Quarantined rows are in the warehouse table `quarantine` with file, line and reason.")
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
+def _ingest_one(source) -> int:
+    """Extract and load one source, print its summary; 1 when nothing could be read."""
     from ingest.batches import nothing_read_message
     from ingest.framework import NothingReadable
     from townsquare import pipeline
-    from warehouse.settings import ConfigError, Source, validate_community_id
 
-    folder = Path(args.path)
-    try:
-        community = validate_community_id(args.community or _community_from_folder(folder), "--community")
-    except ConfigError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
     progress = _FileProgress()
     try:
-        batch_dir, manifest = pipeline.extract(Source("stackexchange", folder, community, args.name or community), progress)
+        batch_dir, manifest = pipeline.extract(source, progress)
     except NothingReadable as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     finally:
         progress.close()
-    pipeline.load([batch_dir])  # even an unreadable dump loads its quarantine and run log
+    pipeline.load([batch_dir])  # even an unreadable source loads its quarantine and run log
     _print_summary(manifest)
     if manifest.landed == 0:
         print(f"error: {nothing_read_message(manifest)}", file=sys.stderr)
         return 1
-    print("\nNext: `townsquare run` builds the marts and publishes them to the dashboard.")
     return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from warehouse.settings import ConfigError, Source, validate_community_id
+
+    path = Path(args.path)
+    try:
+        community = validate_community_id(args.community or _community_from_folder(path), "--community")
+        namespace = validate_community_id(args.namespace, "--namespace") if args.namespace else ""
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    status = _ingest_one(Source(args.kind, path, community, args.name or community, namespace))
+    if status == 0:
+        print("\nNext: `townsquare run` builds the marts and publishes them to the dashboard.")
+    return status
+
+
+def cmd_ingest_configured(args: argparse.Namespace) -> int:
+    from townsquare import pipeline
+    from warehouse.settings import ConfigError
+
+    try:
+        sources = pipeline.configured_sources()
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if args.source:
+        sources = [s for s in sources if s.key == args.source]
+        if not sources:
+            print(f"error: no configured source {args.source!r}; `<community>/<namespace>` of a [[sources]] entry",
+                  file=sys.stderr)
+            return 2
+    if not sources:
+        print("error: no [[sources]] in the configuration; see docs/configuration.md", file=sys.stderr)
+        return 2
+    return max(_ingest_one(source) for source in sources)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -115,6 +145,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ingest.framework import API_KINDS, KINDS
+
     parser = argparse.ArgumentParser(
         prog="townsquare",
         description="Community analytics for forums, social posts and support tickets. "
@@ -124,14 +156,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="read a source into the landing zone and the warehouse")
     kinds = ingest.add_subparsers(dest="kind", required=True, metavar="KIND")
-    se = kinds.add_parser("stackexchange", help="a Stack Exchange data dump folder (Posts.xml, Users.xml, ...)",
-                          description="Ingest an unpacked Stack Exchange data dump. Bad rows are quarantined "
-                                      "with file, line and reason; the summary reconciles read = loaded + quarantined. "
-                                      "Exits 1 only when nothing could be read.")
-    se.add_argument("path", help="the dump folder")
-    se.add_argument("--community", help="community id (default: the folder name, lowercased)")
-    se.add_argument("--name", help="display name shown in the dashboard (default: the community id)")
-    se.set_defaults(func=cmd_ingest)
+    configured = kinds.add_parser("configured", help="the sources in townsquare.toml (all, or one with --source)",
+                                  description="Ingest the [[sources]] of the configuration ($TOWNSQUARE_CONFIG or "
+                                              "./townsquare.toml), each from its stored cursor onwards.")
+    configured.add_argument("--source", help="only this source: '<community>/<namespace>'")
+    configured.set_defaults(func=cmd_ingest_configured)
+    for kind, (_, reads) in KINDS.items():
+        if kind in API_KINDS:
+            continue  # read through the configuration: they need a url and credentials
+        sub = kinds.add_parser(kind, help=reads,
+                               description=f"Ingest {reads}. Bad records are quarantined with file, position and "
+                                           "reason; the summary reconciles read = loaded + quarantined. "
+                                           "Exits 1 only when nothing could be read.")
+        sub.add_argument("path", help="the file or folder to read")
+        sub.add_argument("--community", help="community id (default: the folder or file name, lowercased)")
+        sub.add_argument("--name", help="display name shown in the dashboard (default: the community id)")
+        sub.add_argument("--namespace", help=f"prefix of this source's ids in the community (default: {kind})")
+        sub.set_defaults(func=cmd_ingest)
 
     run = commands.add_parser("run", help="build the marts from what was ingested, check them and publish them",
                               description="Rebuild every mart, run the mart checks, and publish a new serving "
