@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lock clean venv
+.PHONY: demo test bench lock clean venv airflow
 
 venv: $(STAMP)
 
@@ -20,6 +20,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Airflow standalone on 127.0.0.1:8080 with the project's DAGs, config and pool (see README: Scheduling).
+airflow: $(STAMP)
+	$(BIN)/townsquare airflow
 
 # Re-resolve the lock from requirements.in (needs the uv tool: pip install uv).
 lock:

@@ -7,6 +7,7 @@ the environment when first imported, so `prepare_environment` must run before an
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 from pathlib import Path
 
@@ -27,8 +28,12 @@ def prepare_environment() -> Path:
     return airflow_home
 
 
-def run_dag(dag_id: str = "townsquare_forum") -> str:
-    """Migrate the metadata DB if needed, run the DAG once, and return the run's final state."""
+def run_dags(dag_ids: list[str]) -> dict[str, str]:
+    """Migrate the metadata DB if needed, run each DAG once in order; return each run's final state.
+
+    Stops at the first run that does not succeed. Asset-triggered DAGs are run explicitly, in the order
+    a scheduler would trigger them (sources before `townsquare_marts`).
+    """
     prepare_environment()
     # dag.test() talks to the in-process API through starlette's TestClient, which warns about httpx on
     # every run; it says nothing a Townsquare user can act on.
@@ -42,5 +47,56 @@ def run_dag(dag_id: str = "townsquare_forum") -> str:
     bag = DagBag(dag_folder=str(DAGS_FOLDER))
     if bag.import_errors:
         raise RuntimeError(f"DAG files failed to import: {bag.import_errors}")
-    run = bag.dags[dag_id].test()
-    return str(run.state)
+    states = {}
+    for dag_id in dag_ids:
+        dag = bag.dags[dag_id]
+        for task in dag.tasks:
+            task.retries = 0  # in-process runs are interactive: report a failure now, not after backoff
+        states[dag_id] = str(dag.test().state)
+        if states[dag_id] != "success":
+            break
+    return states
+
+
+def pipeline_dag_ids() -> list[str]:
+    """The source DAGs of the channels that have configured sources, then the marts DAG."""
+    from townsquare.pipeline import configured_sources
+
+    channels = {connector_channel(s.kind) for s in configured_sources()}
+    return [f"townsquare_{c}" for c in ("forum", "social", "support") if c in channels] + ["townsquare_marts"]
+
+
+def connector_channel(kind: str) -> str:
+    from ingest.framework import connector_for
+
+    return connector_for(kind).channel
+
+
+def run_standalone(port: int = 8080) -> None:
+    """Replace this process with `airflow standalone` for the Townsquare DAGs, sized for a small machine.
+
+    Binds the API server and UI to 127.0.0.1, uses the LocalExecutor with low parallelism on the SQLite
+    metadata DB under $TOWNSQUARE_HOME/airflow, and creates the warehouse pool first. For production
+    (PostgreSQL metadata DB, Celery or Kubernetes executor) see README.md.
+    """
+    from warehouse import settings
+
+    prepare_environment()
+    os.environ.setdefault("AIRFLOW__CORE__EXECUTOR", "LocalExecutor")
+    os.environ["AIRFLOW__API__HOST"] = "127.0.0.1"
+    os.environ["AIRFLOW__API__PORT"] = str(port)
+    os.environ.setdefault("AIRFLOW__API__WORKERS", "1")
+    os.environ.setdefault("AIRFLOW__SCHEDULER__PARSING_PROCESSES", "1")
+    os.environ["TOWNSQUARE_HOME"] = str(settings.home().resolve())
+    os.environ["TOWNSQUARE_CONFIG"] = str(settings.config_path())  # tasks run in other processes and folders
+    # standalone starts its components as `airflow ...` subprocesses: the venv's bin must be on PATH.
+    bin_dir = str(Path(sys.executable).parent)
+    os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    from airflow.models.pool import Pool
+    from airflow.utils import db
+
+    db.initdb()
+    Pool.create_or_update_pool(WAREHOUSE_POOL, slots=1, description="DuckDB single writer", include_deferred=False)
+    print(f"Airflow for Townsquare: http://127.0.0.1:{port}  (home {os.environ['AIRFLOW_HOME']}; "
+          f"login printed below and in simple_auth_manager_passwords.json.generated; Ctrl-C to stop)", flush=True)
+    os.execv(str(Path(bin_dir) / "airflow"), ["airflow", "standalone"])

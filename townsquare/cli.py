@@ -138,6 +138,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_airflow(args: argparse.Namespace) -> int:
+    from townsquare.airflow_local import run_standalone
+
+    run_standalone(port=args.port)
+    return 0  # not reached: the process becomes airflow standalone
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from townsquare.demo import run_demo
 
@@ -190,6 +197,14 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--members", type=int, default=3000, help="members in the larger synthetic community")
             sub.add_argument("--days", type=int, default=540, help="days of history to generate")
             sub.add_argument("--no-serve", action="store_true", help="stop after publishing; do not serve")
+
+    airflow = commands.add_parser(
+        "airflow", help="run Airflow (standalone: scheduler, UI, triggerer) for the Townsquare DAGs on 127.0.0.1",
+        description="Start `airflow standalone` with the project's DAG folder and configuration, the LocalExecutor "
+                    "with low parallelism, a SQLite metadata DB under $TOWNSQUARE_HOME/airflow and the "
+                    "townsquare_warehouse pool. For production see README.md.")
+    airflow.add_argument("--port", type=int, default=8080, help="port of the Airflow UI and API (default 8080)")
+    airflow.set_defaults(func=cmd_airflow)
 
     gen = commands.add_parser("generate", help="write synthetic source data")
     gen_kinds = gen.add_subparsers(dest="kind", required=True, metavar="KIND")

@@ -56,12 +56,15 @@ def run_demo(members: int, days: int, serve: bool, host: str, port: int) -> int:
     print("1/3 generating synthetic communities (Stack Exchange dump format)")
     os.environ["TOWNSQUARE_CONFIG"] = str(write_demo_config(demo_dir, members, days))
 
-    print("2/3 running the townsquare_forum DAG through Airflow (in-process, SQLite metadata DB)")
-    from townsquare.airflow_local import run_dag
+    from townsquare.airflow_local import pipeline_dag_ids, run_dags
 
-    state = run_dag("townsquare_forum")
-    if state != "success":
-        print(f"error: the townsquare_forum run ended in state {state}; task logs are under "
+    dag_ids = pipeline_dag_ids()
+    print(f"2/3 running the DAGs through Airflow (in-process, SQLite metadata DB): {', '.join(dag_ids)}")
+    states = run_dags(dag_ids)
+    failed = {d: s for d, s in states.items() if s != "success"}
+    if failed:
+        dag_id, state = next(iter(failed.items()))
+        print(f"error: the {dag_id} run ended in state {state}; task logs are under "
               f"{os.environ['AIRFLOW_HOME']}/logs", file=sys.stderr)
         return 1
     print(f"   published {settings.snapshot_path()}")

@@ -77,6 +77,7 @@ class Source:
 class Config:
     sources: list[Source] = field(default_factory=list)
     path: Path | None = None
+    schedules: dict[str, str] = field(default_factory=dict)  # channel -> Airflow schedule
 
 
 def config_path() -> Path:
@@ -115,7 +116,12 @@ def load_config(path: Path | None = None) -> Config:
     for key in {k for k in keys if keys.count(k) > 1}:
         raise ConfigError(f"{path}: two sources of community/namespace {key}: give each its own `namespace`, "
                           "since it prefixes every id the source produces")
-    return Config(sources=sources, path=path)
+    schedules = raw.get("schedules", {})
+    unknown = set(schedules) - {"forum", "social", "support"}
+    if unknown:
+        raise ConfigError(f"{path}: [schedules] has {', '.join(sorted(unknown))}; the channels are forum, social "
+                          "and support")
+    return Config(sources=sources, path=path, schedules=dict(schedules))
 
 
 def validate_community_id(community: str, where: str = "community") -> str:
