@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 
 import duckdb
 import pytest
@@ -153,7 +154,6 @@ def test_text_is_unescaped_and_raw_is_kept(loaded, rows):
     body, raw = loaded.execute("select body_text, raw from content where source_record_id = ? and kind = 'ticket_message'",
                                [escaped["tweet_id"]]).fetchone()
     assert body == escaped["text"].replace("&amp;", "&")
-    import json
     assert json.loads(raw) == escaped
 
 
