@@ -17,6 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ingest.framework import connector_for
+from warehouse import quality
+from warehouse.core_checks import core_suites
 from warehouse.landing import QUARANTINE_SCHEMA, Manifest, read_manifest
 from warehouse.sqlscript import run_script
 
@@ -48,13 +50,24 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch_dir: Path) -> Manifest:
         run_script(con, connector.stage_sql.read_text(encoding="utf-8"),
                    {"prefix": prefix, "community": manifest.community, "source": manifest.source,
                     "channel": connector.channel})
+        staging = quality.validate(con, core_suites("stage_"))
+        message = quality.failure_message(
+            staging, f"Batch {manifest.batch_id} of {prefix} not loaded; the warehouse is unchanged",
+            f"The batch stays in {batch_dir} for inspection: fix the source or the connector and ingest again.")
+        if message:
+            raise quality.QualityGateFailed(message)
         run_script(con, resources.files("ingest").joinpath("merge.sql").read_text(encoding="utf-8"), {})
+        quality.record(con, staging, "staging", manifest.batch_id)
         _record_source(con, manifest, connector.channel, loaded_at)
         _record_run(con, manifest, batch_dir, loaded_at)
         for name in [f"land_{e}" for e in connector.entities] + [f"stage_{t}" for t in STAGE_TABLES] + [
                 "merge_members", "merge_content", "merge_tickets"]:
             con.execute(f"drop table if exists {name}")
         con.execute("commit")
+    except quality.QualityGateFailed:
+        con.execute("rollback")
+        quality.record(con, staging, "staging", manifest.batch_id)  # the failure stays visible
+        raise
     except Exception:
         con.execute("rollback")
         raise

@@ -106,7 +106,7 @@ lateral (values ('status', old.status, new.status), ('priority', old.priority, n
 where change.old_value is distinct from change.new_value
   and not exists (select 1 from ticket_events e where e.ticket_id = new.ticket_id and e.field = change.field
                   and e.new_value is not distinct from change.new_value
-                  and e.occurred_at = coalesce(new.updated_at, new.created_at))
+                  and e.occurred_at > coalesce(old.updated_at, old.created_at))
 on conflict do nothing;
 
 insert or replace into tickets by name select * from merge_tickets;

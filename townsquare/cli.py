@@ -36,16 +36,17 @@ class _FileProgress:
 
 def _print_summary(manifest) -> None:
     print(f"\n{manifest.name} ({manifest.community}) from {manifest.location}, batch {manifest.batch_id}")
-    print(f"  {'file':<18}{'status':<12}{'read':>10}{'loaded':>10}{'quarantined':>13}")
+    width = max([18] + [len(f.source_file) + 2 for f in manifest.files])
+    print(f"  {'file':<{width}}{'status':<12}{'read':>10}{'loaded':>10}{'quarantined':>13}")
     for f in manifest.files:
-        print(f"  {f.source_file:<18}{f.status:<12}{f.read:>10,}{f.landed:>10,}{f.quarantined:>13,}")
-    print(f"  {'total':<30}{manifest.read:>10,}{manifest.landed:>10,}{manifest.quarantined:>13,}"
+        print(f"  {f.source_file:<{width}}{f.status:<12}{f.read:>10,}{f.landed:>10,}{f.quarantined:>13,}")
+    print(f"  {'total':<{width + 12}}{manifest.read:>10,}{manifest.landed:>10,}{manifest.quarantined:>13,}"
           f"   (read = loaded + quarantined)")
     for f in manifest.files:
         if f.message and f.status != "ok":
             print(f"  note: {f.message}")
     if manifest.quarantined:
-        print("  Quarantined rows are in the warehouse table `quarantine` with file, line and reason.")
+        print("  Quarantined records are in the warehouse table `quarantine` with file, position and reason.")
 
 
 def _ingest_one(source) -> int:
@@ -109,11 +110,11 @@ def cmd_ingest_configured(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from townsquare import pipeline
-    from transforms.checks import MartCheckFailed
+    from warehouse.quality import QualityGateFailed
 
     try:
         built = pipeline.build_marts()
-    except MartCheckFailed as e:
+    except QualityGateFailed as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     print(f"built {len(built)} models: {', '.join(built)}")

@@ -13,6 +13,8 @@ from ingest.framework import connector_for
 from ingest.load import load_batch
 from transforms.build import build_models, mart_names
 from transforms.checks import assert_marts_valid
+from warehouse import quality
+from warehouse.core_checks import core_suites
 from warehouse import settings
 from warehouse.db import writer
 from warehouse.landing import Manifest
@@ -34,16 +36,29 @@ def load(batch_dirs: list[Path]) -> list[Manifest]:
         return [load_batch(con, Path(d)) for d in batch_dirs]
 
 
-def build_marts() -> list[str]:
-    """Rebuild the marts and check them; a failed check raises MartCheckFailed."""
+def build_marts(run_id: str | None = None) -> list[str]:
+    """Check the core tables, rebuild the marts and check them; a failed critical rule raises
+    QualityGateFailed and nothing is published."""
     with writer() as con:
+        assert_core_valid(con, run_id)
         built = build_models(con)
-        assert_marts_valid(con)
+        assert_marts_valid(con, run_id)
     return built
+
+
+def assert_core_valid(con, run_id: str | None = None) -> None:
+    outcomes = quality.validate(con, core_suites())
+    quality.record(con, outcomes, "core", run_id)
+    message = quality.failure_message(
+        outcomes, "Marts not rebuilt and nothing published; the dashboard keeps serving the previous snapshot",
+        "The core tables break a rule every load should keep: inspect the failing rows and the batch that "
+        "loaded them (ingest_runs), fix the source or the connector, then load again.")
+    if message:
+        raise quality.QualityGateFailed(message)
 
 
 def publish(run_id: str | None = None) -> Path:
     """Copy the checked marts into a new serving snapshot and swap it into place."""
     with writer() as con:
-        assert_marts_valid(con)  # never publish marts that a failed build left behind
+        assert_marts_valid(con, run_id)  # never publish marts that a failed build left behind
         return publish_snapshot(con, mart_names(), run_id)

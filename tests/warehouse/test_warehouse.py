@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from townsquare import pipeline
-from transforms.checks import MartCheckFailed
+from warehouse.quality import QualityGateFailed
 from warehouse import serving, settings
 from warehouse.db import writer
 from warehouse.migrate import available, migrate
@@ -56,10 +56,10 @@ def test_failed_check_keeps_the_previous_snapshot(published_copy):
     before = settings.snapshot_path().read_bytes()
     with writer() as con:
         con.execute("insert into mart_thread_response select * from mart_thread_response limit 1")
-    with pytest.raises(MartCheckFailed) as failure:
+    with pytest.raises(QualityGateFailed) as failure:
         pipeline.publish("bad")
-    assert "mart_thread_response: one row per thread_id — 1 rows fail" in str(failure.value)
-    assert "previous snapshot keeps serving" in str(failure.value)
+    assert "mart_thread_response: one row per thread_id — 2 of 1,043 rows fail" in str(failure.value)
+    assert "keeps serving the previous snapshot" in str(failure.value)
     assert settings.snapshot_path().read_bytes() == before
     assert serving.query("select run_id from snapshot_info").iloc[0, 0] == "test"
 
