@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import hashlib
+import hmac
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.framework import RecordError
+from warehouse import settings
 
 MAX_RECORD_BYTES = 4 * 2**20  # a record larger than this is quarantined, not loaded: no real post is 4 MB
 RAW_KEEP_BYTES = 64 * 2**10  # how much of an oversized or undecodable record the quarantine keeps
@@ -136,6 +139,12 @@ def as_timestamp(value, name: str) -> dt.datetime | None:
                 raise RecordError(f"{name} {value!r} is not a date-time (expected ISO 8601, "
                                   "like 2021-04-08T12:00:00Z)") from None
     return parsed.astimezone(dt.UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
+
+
+def email_hash(address: str) -> str:
+    """The salted hash Townsquare keeps instead of an e-mail address (HMAC-SHA256 of the trimmed, lower-cased
+    address with the installation's salt): equal addresses match across sources, addresses never land."""
+    return hmac.new(settings.email_salt(), address.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 class DuplicateKeys:

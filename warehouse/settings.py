@@ -7,6 +7,7 @@ names the configuration file; see docs/configuration.md for every key.
 from __future__ import annotations
 
 import os
+import secrets
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,24 @@ def serving_dir() -> Path:
 def snapshot_path() -> Path:
     """The published snapshot the dashboard reads; replaced atomically by each publish."""
     return serving_dir() / "current.duckdb"
+
+
+def email_salt() -> bytes:
+    """The installation's secret salt for e-mail hashes: $TOWNSQUARE_EMAIL_SALT, else a random one created
+    once under $TOWNSQUARE_HOME/secrets. Every worker of one installation must share it (identity matching
+    compares hashes), and it must stay secret: an unsalted hash of an address is easy to reverse."""
+    if os.environ.get("TOWNSQUARE_EMAIL_SALT"):
+        return os.environ["TOWNSQUARE_EMAIL_SALT"].encode("utf-8")
+    path = home() / "secrets" / "email_salt"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            with open(path, "x", encoding="ascii") as f:  # 'x': two first runs never write two salts
+                os.chmod(path, 0o600)
+                f.write(secrets.token_hex(32))
+        except FileExistsError:
+            pass
+    return path.read_text(encoding="ascii").strip().encode("utf-8")
 
 
 @dataclass(frozen=True)

@@ -6,20 +6,19 @@ status / priority / assignee changes and the comments it carries) or raises Reco
 is wrong. Field names are those of the Zendesk Support API (Tickets, Incremental Exports, Ticket
 Events, Users, Organizations, Satisfaction Ratings, Ticket Comments).
 
-E-mail addresses never land: a user's address becomes `email_hash` (sha256 of the lower-cased
-address) and every `email` / `address` field of a raw record is replaced by that hash.
+E-mail addresses never land: a user's address becomes `email_hash` (the salted hash of
+`ingest.records.email_hash`) and every `email` / `address` field of a raw record is replaced by that hash.
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Mapping
 
 import pyarrow as pa
 
 from ingest.framework import RecordError, landing_schema
-from ingest.records import as_bool, as_text, as_timestamp
+from ingest.records import as_bool, as_text, as_timestamp, email_hash
 from ingest.text import html_to_text
 
 TS = pa.timestamp("ms")
@@ -69,14 +68,10 @@ _PRIVATE_KEYS = {"email", "address"}
 _INT64_MAX = 2**63 - 1
 
 
-def email_hash(address: str) -> str:
-    return hashlib.sha256(address.strip().lower().encode("utf-8")).hexdigest()
-
-
 def redact(value: object) -> object:
     """The record with every e-mail address in an `email` or `address` field replaced by its hash."""
     if isinstance(value, Mapping):
-        return {k: ("sha256:" + email_hash(v) if k in _PRIVATE_KEYS and isinstance(v, str) and "@" in v
+        return {k: ("hash:" + email_hash(v) if k in _PRIVATE_KEYS and isinstance(v, str) and "@" in v
                     else redact(v)) for k, v in value.items()}
     if isinstance(value, list):
         return [redact(v) for v in value]

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
+
 
 from townsquare.cli import main
 
@@ -109,13 +111,18 @@ def export_a() -> dict:
 
 
 @pytest.fixture(scope="module")
-def loaded_a(tmp_path_factory):
+def home_a(tmp_path_factory):
     home = tmp_path_factory.mktemp("zendesk-a")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TOWNSQUARE_HOME", str(home))
         mp.delenv("TOWNSQUARE_CONFIG", raising=False)
         _ingest(EXPORT_A)
-    con = _connect(home)
+    return home
+
+
+@pytest.fixture(scope="module")
+def loaded_a(home_a):
+    con = _connect(home_a)
     yield con
     con.close()
 
@@ -179,13 +186,15 @@ def test_tickets_match_the_export(loaded_a, export_a):
     assert by_id[1202]["satisfaction"] == "bad"
 
 
-def test_members_carry_role_organization_and_an_email_hash_never_the_address(loaded_a, export_a):
+def test_members_carry_role_organization_and_an_email_hash_never_the_address(loaded_a, home_a, export_a):
+    salt = (home_a / "secrets" / "email_salt").read_bytes().strip()  # the installation's salt
     for user in export_a["users"].values():
         row = loaded_a.execute("select display_name, is_staff, email_hash, organization, joined_at from members "
                                "where member_id = ?", [f"{PREFIX}/user/{user['id']}"]).fetchone()
         org = export_a["organizations"][user["organization_id"]]["name"] if user["organization_id"] else None
         assert row == (user["name"], user["role"] in ("agent", "admin"),
-                       hashlib.sha256(user["email"].lower().encode()).hexdigest(), org, _when(user["created_at"]))
+                       hmac.new(salt, user["email"].lower().encode(), hashlib.sha256).hexdigest(), org,
+                       _when(user["created_at"]))
     emails = [u["email"].lower() for u in export_a["users"].values()]
     for table in ("members", "tickets", "content", "groups", "quarantine"):
         text = json.dumps(loaded_a.execute(f"select * from {table}").fetchall(), default=str).lower()
