@@ -22,6 +22,12 @@ def extract_source(source: Source, progress: Progress | None = None) -> tuple[Pa
     return batch.final_dir, batch.manifest
 
 
+def nothing_read(manifest: Manifest) -> bool:
+    """The source gave nothing loadable. An incremental source with nothing new since its cursor is quiet,
+    not failing: it read nothing, rejected nothing and still has a cursor."""
+    return manifest.landed == 0 and (manifest.quarantined > 0 or manifest.cursor is None)
+
+
 def nothing_read_message(manifest: Manifest) -> str:
     return (f"no record could be read from {manifest.location}: expected {connector_for(manifest.kind).expects}; "
             "what was found is in the quarantine and the run log")

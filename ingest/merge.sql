@@ -13,7 +13,8 @@ create or replace temp table merge_members as
 select * from stage_members
 qualify row_number() over (partition by member_id order by last_seen_at desc nulls last, joined_at nulls last) = 1;
 
-insert into members by name select * from merge_members
+insert into members by name
+select * replace (is_bot as is_bot_source, coalesce(person_id, member_id) as person_id) from merge_members
 on conflict (member_id) do update set
     display_name    = coalesce(excluded.display_name, members.display_name),
     joined_at       = coalesce(excluded.joined_at, members.joined_at),
@@ -26,7 +27,8 @@ on conflict (member_id) do update set
     up_votes        = coalesce(excluded.up_votes, members.up_votes),
     down_votes      = coalesce(excluded.down_votes, members.down_votes),
     account_id      = coalesce(excluded.account_id, members.account_id),
-    is_bot          = excluded.is_bot or members.is_bot,
+    is_bot_source   = excluded.is_bot_source,
+    is_bot          = excluded.is_bot_source or members.bot_rule is not null,
     is_staff        = excluded.is_staff or members.is_staff,
     raw             = coalesce(excluded.raw, members.raw),
     handle          = coalesce(excluded.handle, members.handle),

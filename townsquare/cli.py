@@ -51,7 +51,7 @@ def _print_summary(manifest) -> None:
 
 def _ingest_one(source) -> int:
     """Extract and load one source, print its summary; 1 when nothing could be read."""
-    from ingest.batches import nothing_read_message
+    from ingest.batches import nothing_read, nothing_read_message
     from ingest.framework import NothingReadable
     from townsquare import pipeline
 
@@ -65,7 +65,7 @@ def _ingest_one(source) -> int:
         progress.close()
     pipeline.load([batch_dir])  # even an unreadable source loads its quarantine and run log
     _print_summary(manifest)
-    if manifest.landed == 0:
+    if nothing_read(manifest):
         print(f"error: {nothing_read_message(manifest)}", file=sys.stderr)
         return 1
     return 0

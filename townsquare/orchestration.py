@@ -84,13 +84,13 @@ def source_dag(channel: str):
 
         @task(pool=WAREHOUSE_POOL, outlets=[WAREHOUSE_CORE])
         def load(batch_dirs: list[str]) -> dict:
-            from ingest.batches import nothing_read_message
+            from ingest.batches import nothing_read, nothing_read_message
             from townsquare.pipeline import load
 
             # Index by length: iterating Airflow's lazy XCom sequence probes one past the end and logs a 404.
             paths = [batch_dirs[i] for i in range(len(batch_dirs))]
             manifests = load(paths)  # unreadable sources still record their quarantine and run log
-            unreadable = [nothing_read_message(m) for m in manifests if m.landed == 0]
+            unreadable = [nothing_read_message(m) for m in manifests if nothing_read(m)]
             if unreadable:
                 raise ValueError("; ".join(unreadable))
             return {f"{m.community}/{m.source}": {"read": m.read, "loaded": m.landed, "quarantined": m.quarantined}

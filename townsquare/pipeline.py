@@ -13,7 +13,7 @@ from ingest.framework import connector_for
 from ingest.load import load_batch
 from transforms.build import build_models, mart_names
 from transforms.checks import assert_marts_valid
-from warehouse import quality
+from warehouse import identity, quality
 from warehouse.core_checks import core_suites
 from warehouse import settings
 from warehouse.db import writer
@@ -37,9 +37,10 @@ def load(batch_dirs: list[Path]) -> list[Manifest]:
 
 
 def build_marts(run_id: str | None = None) -> list[str]:
-    """Check the core tables, rebuild the marts and check them; a failed critical rule raises
-    QualityGateFailed and nothing is published."""
+    """Resolve identities and bot rules, check the core tables, rebuild the marts and check them; a
+    failed critical rule raises QualityGateFailed and nothing is published."""
     with writer() as con:
+        identity.resolve(con, settings.load_config().identity)
         assert_core_valid(con, run_id)
         built = build_models(con)
         assert_marts_valid(con, run_id)

@@ -93,10 +93,25 @@ class Source:
 
 
 @dataclass(frozen=True)
+class SamePerson:
+    community: str
+    accounts: list[str]  # '<namespace>:<source user id>' or '<namespace>:@<handle>'
+
+
+@dataclass(frozen=True)
+class IdentityRules:
+    match_email: bool = True
+    same_person: list[SamePerson] = field(default_factory=list)
+    bot_handles: list[str] = field(default_factory=list)  # case-insensitive glob patterns
+    bot_names: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Config:
     sources: list[Source] = field(default_factory=list)
     path: Path | None = None
     schedules: dict[str, str] = field(default_factory=dict)  # channel -> Airflow schedule
+    identity: IdentityRules = field(default_factory=IdentityRules)
 
 
 def config_path() -> Path:
@@ -140,7 +155,20 @@ def load_config(path: Path | None = None) -> Config:
     if unknown:
         raise ConfigError(f"{path}: [schedules] has {', '.join(sorted(unknown))}; the channels are forum, social "
                           "and support")
-    return Config(sources=sources, path=path, schedules=dict(schedules))
+    return Config(sources=sources, path=path, schedules=dict(schedules), identity=_identity_rules(raw, path))
+
+
+def _identity_rules(raw: dict, path: Path) -> IdentityRules:
+    identity, bots = raw.get("identity", {}), raw.get("bots", {})
+    same_person = []
+    for i, entry in enumerate(identity.get("same_person", []), start=1):
+        accounts = entry.get("accounts")
+        if "community" not in entry or not isinstance(accounts, list) or len(accounts) < 2:
+            raise ConfigError(f"{path}: [[identity.same_person]] entry {i} needs a community and a list of at least "
+                              "two accounts ('<namespace>:<user id>' or '<namespace>:@<handle>')")
+        same_person.append(SamePerson(entry["community"], [str(a) for a in accounts]))
+    return IdentityRules(match_email=bool(identity.get("match_email", True)), same_person=same_person,
+                         bot_handles=list(bots.get("handles", [])), bot_names=list(bots.get("names", [])))
 
 
 def validate_community_id(community: str, where: str = "community") -> str:
