@@ -139,6 +139,44 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_identities_review(args: argparse.Namespace) -> int:
+    from townsquare import pipeline
+
+    people, suggestions = pipeline.identity_review(args.community)
+    if not people and not suggestions:
+        print("Every account is its own person and no handles repeat across sources.")
+    current = None
+    for person_id, member_id, display_name, handle, evidence in people:
+        if person_id != current:
+            print(f"\nperson {person_id}")
+            current = person_id
+        label = " ".join(x for x in (display_name, f"@{handle}" if handle else None) if x)
+        print(f"  {member_id:<48} {label:<32} {evidence or ''}")
+    if suggestions:
+        print("\nPossible matches (same handle in two sources, not joined): "
+              "`townsquare identities merge A B --reason ...` to join")
+        for a, b, handle in suggestions:
+            print(f"  @{handle}: {a}  ~  {b}")
+    return 0
+
+
+def cmd_identities_decide(args: argparse.Namespace) -> int:
+    import getpass
+
+    from townsquare import pipeline
+    from warehouse.settings import ConfigError
+
+    try:
+        pipeline.identity_decision(args.member_id, args.other_member_id, args.decision, args.reason,
+                                   args.by or getpass.getuser())
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(f"recorded: {args.decision} {args.member_id} and {args.other_member_id}; "
+          "`townsquare run` applies it")
+    return 0
+
+
 def cmd_airflow(args: argparse.Namespace) -> int:
     from townsquare.airflow_local import run_standalone
 
@@ -206,6 +244,26 @@ def build_parser() -> argparse.ArgumentParser:
                     "townsquare_warehouse pool. For production see README.md.")
     airflow.add_argument("--port", type=int, default=8080, help="port of the Airflow UI and API (default 8080)")
     airflow.set_defaults(func=cmd_airflow)
+
+    identities = commands.add_parser(
+        "identities", help="review and override which accounts are one person",
+        description="Accounts of one person across sources are joined by the rules in [identity] (same salted "
+                    "e-mail hash, configured same-person accounts) and by your decisions. Decisions are applied "
+                    "by the next `townsquare run`.")
+    actions = identities.add_subparsers(dest="action", required=True, metavar="ACTION")
+    review = actions.add_parser("review", help="list people with several accounts, and possible matches to check",
+                                description="People with more than one account and why they were joined, then "
+                                            "accounts that share a handle across sources but are not joined.")
+    review.add_argument("--community", help="only this community")
+    review.set_defaults(func=cmd_identities_review)
+    for action, help_text in (("merge", "these two accounts are one person"),
+                              ("separate", "these two accounts are not one person, whatever the rules say")):
+        sub = actions.add_parser(action, help=help_text, description=help_text.capitalize() + ".")
+        sub.add_argument("member_id", help="a member id, as `identities review` shows it")
+        sub.add_argument("other_member_id")
+        sub.add_argument("--reason", required=True, help="why: kept with the decision")
+        sub.add_argument("--by", help="who decided (default: $USER)")
+        sub.set_defaults(func=cmd_identities_decide, decision=action)
 
     gen = commands.add_parser("generate", help="write synthetic source data")
     gen_kinds = gen.add_subparsers(dest="kind", required=True, metavar="KIND")

@@ -63,3 +63,32 @@ def publish(run_id: str | None = None) -> Path:
     with writer() as con:
         assert_marts_valid(con, run_id)  # never publish marts that a failed build left behind
         return publish_snapshot(con, mart_names(), run_id)
+
+
+def identity_review(community: str | None = None) -> tuple[list[tuple], list[tuple]]:
+    """People with several accounts (person, account, name, handle, evidence) and unjoined accounts that
+    share a handle across sources (account, account, handle)."""
+    with writer() as con:
+        people = con.execute("""
+            select m.person_id, m.member_id, m.display_name, m.handle,
+                   (select string_agg(distinct l.rule || coalesce(' (' || l.matched_on || ')', ''), '; ')
+                    from identity_links l where m.member_id in (l.member_id, l.other_member_id)) as evidence
+            from members m
+            where m.person_id in (select person_id from members group by person_id having count(*) > 1)
+              and (?::varchar is null or m.community_id = ?::varchar)
+            order by m.person_id, m.joined_at nulls last, m.member_id""", [community, community]).fetchall()
+        suggestions = con.execute("""
+            select a.member_id, b.member_id, a.handle
+            from members a join members b
+              on a.community_id = b.community_id and lower(a.handle) = lower(b.handle)
+             and a.source <> b.source and a.member_id < b.member_id and a.person_id <> b.person_id
+            where (?::varchar is null or a.community_id = ?::varchar)
+              and not exists (select 1 from identity_overrides o where o.member_id = a.member_id
+                              and o.other_member_id = b.member_id)
+            order by 3, 1""", [community, community]).fetchall()
+    return people, suggestions
+
+
+def identity_decision(member_id: str, other_member_id: str, decision: str, reason: str, decided_by: str) -> None:
+    with writer() as con:
+        identity.record_decision(con, member_id, other_member_id, decision, reason, decided_by)

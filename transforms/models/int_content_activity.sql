@@ -13,7 +13,8 @@ final as (
         c.kind,
         c.thread_id,
         c.parent_id,
-        c.author_member_id,
+        -- the person behind the account (identity resolution): people metrics count persons, not accounts
+        coalesce(m.person_id, c.author_member_id) as author_member_id,
         c.created_at,
         c.created_at::date as day,
         c.score,

@@ -2,7 +2,7 @@
 with people as (
     select community_id, count(*) as members
     from members
-    where not is_bot
+    where not is_bot and member_id = person_id  -- people, after identity resolution
     group by community_id
 ),
 

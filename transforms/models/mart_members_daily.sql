@@ -3,7 +3,8 @@
 with joined as (
     select community_id, joined_at::date as day, count(*) as members_joined
     from members
-    where not is_bot and joined_at is not null
+    -- a person joins once, with their earliest account (which gives the person its id)
+    where not is_bot and joined_at is not null and member_id = person_id
     group by all
 ),
 
