@@ -99,11 +99,14 @@ class QualityGateFailed(RuntimeError):
 @cache
 def _context():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)  # before the import: it logs as it loads
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    for name in ("great_expectations", "great_expectations.core", "great_expectations.data_context"):
+    # GX sets INFO on its own loggers as it imports them: quiet every one of them before the context exists.
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("great_expectations")]:
         logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batches = context.data_sources.add_pandas("townsquare").add_dataframe_asset("table") \

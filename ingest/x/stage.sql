@@ -161,15 +161,10 @@ left join x_threads th on th.id = t.id
 left join x_handles h on h.id = t.author_id;
 
 insert into stage_groups (group_id, community_id, source, kind, name, source_group_id, item_count, raw)
-select $prefix || '/hashtag/' || key, $community, $source, 'hashtag',
-       -- the spelling used most in this batch (ties: the first in sort order)
-       (list(tag order by n desc, tag))[1], key, null, null
-from (
-    select key, tag, count(*) as n
-    from (select unnest(hashtag_keys) as key, unnest(hashtags) as tag from x_tweets)
-    group by all
-)
-group by key;
+-- Named by the lower-cased tag: a spelling taken from the tweets (#COVID, #Covid) would depend on
+-- which batch came last, and a backfill must give the same warehouse as one run.
+select distinct $prefix || '/hashtag/' || key, $community, $source, 'hashtag', '#' || key, key, null, null
+from (select unnest(hashtag_keys) as key from x_tweets);
 
 insert into stage_content_groups (content_id, group_id, community_id)
 select distinct $prefix || '/tweet/' || id, $prefix || '/hashtag/' || unnest(hashtag_keys), $community

@@ -208,7 +208,7 @@ def test_hashtags_are_groups(db, payloads):
     assert set(db.execute("select content_id, group_id from content_groups").fetchall()) == pairs
     groups = db.execute("select group_id, kind, name from groups").fetchall()
     assert {g for g, _, _ in groups} == {g for _, g in pairs}
-    assert all(kind == "hashtag" and g.endswith("/" + name.lower()) for g, kind, name in groups)
+    assert all(kind == "hashtag" and g.endswith("/hashtag/" + name.removeprefix("#")) for g, kind, name in groups)
 
 
 def test_spot_checks_against_the_json(db, payloads, twarc):
