@@ -85,6 +85,9 @@ def run_standalone(port: int = 8080) -> None:
     os.environ.setdefault("AIRFLOW__CORE__EXECUTOR", "LocalExecutor")
     os.environ["AIRFLOW__API__HOST"] = "127.0.0.1"
     os.environ["AIRFLOW__API__PORT"] = str(port)
+    # Task processes report to the execution API; its default URL assumes port 8080.
+    os.environ["AIRFLOW__API__BASE_URL"] = f"http://127.0.0.1:{port}"
+    os.environ["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] = f"http://127.0.0.1:{port}/execution/"
     os.environ.setdefault("AIRFLOW__API__WORKERS", "1")
     os.environ.setdefault("AIRFLOW__SCHEDULER__PARSING_PROCESSES", "1")
     os.environ["TOWNSQUARE_HOME"] = str(settings.home().resolve())
