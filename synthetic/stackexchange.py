@@ -81,6 +81,18 @@ class _Comment:
     id: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class ForumMember:
+    """A member as Users.xml shows them: what the generators of the community's other channels need."""
+
+    id: int
+    display_name: str
+    joined: dt.datetime
+    last_seen: dt.datetime
+    activity: float  # how much they ask and answer: heavy-tailed, 0 for the members who only read
+    location: str | None
+
+
 @dataclass(slots=True)
 class _Community:
     members: list[_Member]
@@ -415,7 +427,8 @@ def _write_posts(folder: Path, community: _Community) -> int:
         return out.rows
 
 
-def _write_users(folder: Path, community: _Community, start: dt.datetime, end: dt.datetime) -> int:
+def _write_users(folder: Path, community: _Community, start: dt.datetime, end: dt.datetime,
+                 members_out: list[ForumMember] | None = None) -> int:
     reputation = {m.id: 1 for m in community.members}
     for post in community.posts:
         if post.owner is not None:
@@ -437,10 +450,13 @@ def _write_users(folder: Path, community: _Community, start: dt.datetime, end: d
             about = f"<p>{name} works with our product every day.</p>\n" if _has_about_me(m) else None
             active = m.answer_w + m.ask_w
             last_access = min(end, m.last_seen + dt.timedelta(hours=rng.expovariate(1 / 48)))
+            website = f"https://example.org/~{m.id}" if rng.random() < 0.1 else None
+            location = rng.choice(text.LOCATIONS) or None
+            if members_out is not None:
+                members_out.append(ForumMember(m.id, name, m.joined, last_access, m.ask_w + m.answer_w, location))
             out.row(("Id", m.id), ("Reputation", max(1, reputation[m.id])), ("CreationDate", m.joined),
                     ("DisplayName", name), ("LastAccessDate", last_access),
-                    ("WebsiteUrl", f"https://example.org/~{m.id}" if rng.random() < 0.1 else None),
-                    ("Location", rng.choice(text.LOCATIONS) or None), ("AboutMe", about),
+                    ("WebsiteUrl", website), ("Location", location), ("AboutMe", about),
                     ("Views", _poisson(rng, 2 + 3 * active)), ("UpVotes", _poisson(rng, 2 * active)),
                     ("DownVotes", _poisson(rng, 0.1 * active)), ("AccountId", 1_000_000 + m.seed % 9_000_000))
         return out.rows
@@ -577,11 +593,14 @@ def _write_post_history(folder: Path, community: _Community) -> int:
 
 
 def generate_stackexchange_dump(out_dir: Path | str, *, members: int = 2000, days: int = 365, seed: int = 7,
-                                start: dt.date = dt.date(2025, 1, 1), site_name: str = "example") -> dict[str, int]:
+                                start: dt.date = dt.date(2025, 1, 1), site_name: str = "example",
+                                members_out: list[ForumMember] | None = None) -> dict[str, int]:
     """Write a Stack Exchange dump of a synthetic community into `out_dir`; return rows per file.
 
     The same arguments always give byte-identical files. `site_name` seeds the community's own mix of
-    topics, so two sites with the same seed still differ.
+    topics, so two sites with the same seed still differ. When `members_out` is a list, every member
+    (not the Community user) is appended to it as Users.xml shows them, so the community's other
+    channels (synthetic/community.py) can cast the same people.
     """
     if members < 1 or days < 1:
         raise ValueError("a synthetic community needs at least one member and one day")
@@ -597,7 +616,7 @@ def generate_stackexchange_dump(out_dir: Path | str, *, members: int = 2000, day
     _assign_ids(rng, community.comments, key=lambda c: c.created)
     return {
         "Posts.xml": _write_posts(folder, community),
-        "Users.xml": _write_users(folder, community, start_dt, end),
+        "Users.xml": _write_users(folder, community, start_dt, end, members_out),
         "Comments.xml": _write_comments(folder, community),
         "Votes.xml": _write_votes(folder, community),
         "Badges.xml": _write_badges(folder, community, end),
