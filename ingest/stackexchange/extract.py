@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ingest.framework import NothingReadable, Progress, RecordError
 from ingest.stackexchange.parse import landing_schema, parse_record
-from ingest.stackexchange.reader import Truncated, read_rows
+from ingest.stackexchange.reader import BadRow, Truncated, read_rows
 from warehouse.landing import BatchWriter, FileSummary
 from warehouse.settings import Source
 
@@ -100,6 +100,10 @@ def _extract_file(path: Path, entity: str, batch: BatchWriter, summary: FileSumm
             summary.read += 1
             if progress and summary.read % 5000 == 0:
                 progress(path.name, summary.read)
+            if isinstance(row, BadRow):
+                summary.quarantined += 1
+                batch.quarantine(path.name, row.line, row.reason, row.raw)
+                continue
             try:
                 record = parse_record(entity, row.attrs, row.line)
                 seen_at = seen.first_line(record["id"], row.line)

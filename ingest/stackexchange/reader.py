@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
 
-READ_BYTES = 1 << 16
+from ingest.records import MAX_RECORD_BYTES, RAW_KEEP_BYTES
+
 
 
 @dataclass
@@ -27,10 +28,24 @@ class Truncated(Exception):
         self.line, self.column, self.reason, self.tail = line, column, reason, tail
 
 
-def read_rows(path: Path) -> Iterator[Row]:
-    """Yield every `<row>` element of a dump file in order; raise Truncated where the XML breaks."""
+@dataclass
+class BadRow:
+    """A line that cannot be handed to the XML parser at all; the rows around it still are."""
+
+    line: int
+    reason: str
+    raw: str
+
+
+def read_rows(path: Path, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Row | BadRow]:
+    """Yield every `<row>` element of a dump file in order; raise Truncated where the XML breaks.
+
+    Dumps hold one row per line, so a line that is not valid UTF-8, or is larger than any real post,
+    is set aside on its own (a blank line goes to the parser in its place, keeping line numbers and
+    the XML intact) instead of breaking the rest of the file.
+    """
     parser = expat.ParserCreate()
-    pending: list[Row] = []
+    pending: list[Row | BadRow] = []
 
     def start(name: str, attrs: dict[str, str]) -> None:
         if name == "row":
@@ -38,18 +53,33 @@ def read_rows(path: Path) -> Iterator[Row]:
 
     parser.StartElementHandler = start
     parser.buffer_text = True
-    last_chunk = b""
+    recent = b""
     with open(path, "rb") as f:
-        while True:
-            chunk = f.read(READ_BYTES)
+        for number, line in enumerate(f, start=1):
+            bad = None
+            if len(line) > max_bytes:
+                bad = (f"row of {len(line) / 2**20:.1f} MiB is over the {max_bytes / 2**20:.0f} MiB limit per "
+                       "record")
+            else:
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError as e:
+                    bad = f"not valid UTF-8 (byte {e.start} of the line): re-export the dump as UTF-8"
+            if bad:
+                pending.append(BadRow(number, bad, line[:RAW_KEEP_BYTES].decode("utf-8", "replace")))
+                line = b"\n"
             try:
-                parser.Parse(chunk, not chunk)
+                parser.Parse(line, False)
             except expat.ExpatError as e:
                 yield from pending
-                tail = (last_chunk + chunk)[-300:].decode("utf-8", errors="replace")
+                tail = (recent + line)[-300:].decode("utf-8", errors="replace")
                 raise Truncated(e.lineno, e.offset, expat.ErrorString(e.code), tail) from None
             yield from pending
             pending.clear()
-            if not chunk:
-                return
-            last_chunk = chunk
+            recent = line[-300:]
+        try:
+            parser.Parse(b"", True)
+        except expat.ExpatError as e:
+            yield from pending
+            raise Truncated(e.lineno, e.offset, expat.ErrorString(e.code), recent.decode("utf-8", "replace")) from None
+        yield from pending

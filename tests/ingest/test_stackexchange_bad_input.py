@@ -107,3 +107,24 @@ def test_duplicate_ids_are_quarantined_even_out_of_order(townsquare_home, cardan
         (n + 3, "duplicate Id 2 (first seen at line 3)"), (n + 5, f"duplicate Id 1 (first seen at line {n + 4})")]
     assert con.execute("select count(*) from groups").fetchone()[0] == 224 + 1
     con.close()
+
+
+def test_invalid_utf8_and_an_oversized_post_are_quarantined_alone(townsquare_home, cardano_dump, tmp_path):
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    lines = (cardano_dump / "Posts.xml").read_bytes().split(b"\n")
+    lines[10] = lines[10].replace(b'Body="', b'Body="\xff\xfe', 1)  # line 11: bytes that are not UTF-8
+    lines[20] = lines[20].replace(b'Body="', b'Body="' + b"spam " * (2 * 2**20), 1)  # line 21: a 10 MB post
+    (folder / "Posts.xml").write_bytes(b"\n".join(lines))
+    assert main(["ingest", "stackexchange", str(folder), "--community", "cardano"]) == 0
+
+    con = duckdb.connect(str(townsquare_home / "warehouse.duckdb"), read_only=True)
+    quarantined = con.execute("select position, reason, length(raw) from quarantine order by position").fetchall()
+    assert [(p, r.split(" (")[0].split(" of ")[0]) for p, r, _ in quarantined] == [
+        (11, "not valid UTF-8"), (21, "row")]
+    assert "is over the 4 MiB limit per record" in quarantined[1][1]
+    assert quarantined[1][2] <= 64 * 1024  # the quarantine keeps the start of an oversized record
+    run = con.execute("select status, records_read, records_loaded, records_quarantined from ingest_runs "
+                      "where source_file = 'Posts.xml'").fetchone()
+    assert run == ("partial", 2630, 2628, 2)  # every other post, including those after the bad lines
+    con.close()
