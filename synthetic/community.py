@@ -22,7 +22,7 @@ import json
 import re
 from pathlib import Path
 
-from synthetic.people import BILLING, DESKS, FORUM, HELPDESK, NAMESPACES, SOCIAL_CSV, TWCS, X, Person, build_cast
+from synthetic.people import BILLING, HELPDESK, NAMESPACES, SOCIAL_CSV, TWCS, X, Person, build_cast
 from synthetic.social import CSV_DELIMITER, CSV_FILE, CSV_MAPPING, brand_names, generate_social_csv, generate_x
 from synthetic.stackexchange import ForumMember, generate_stackexchange_dump
 from synthetic.support import TWCS_FILE, generate_twcs, generate_zendesk
@@ -128,5 +128,3 @@ def generate_community(out_dir: Path | str, *, members: int = 2000, days: int = 
         "toml": sources + "\n" + identity,
     }
 
-
-__all__ = ["generate_community", "community_id", "FORUM", "DESKS"]

@@ -219,7 +219,7 @@ def build_cast(forum: list[ForumMember], *, days: int, seed: int, start: dt.date
             person.accounts[TWCS] = ""
 
     # People the forum never sees: X followers, listening-tool authors, customers who only write in.
-    extras = [((X,), 0.6), ((SOCIAL_CSV,), 0.25), ((HELPDESK,), 0.12), ((HELPDESK, BILLING), 0.03),
+    extras = [((X,), 0.45), ((SOCIAL_CSV,), 0.25), ((HELPDESK,), 0.12), ((HELPDESK, BILLING), 0.03),
               ((BILLING,), 0.04), ((TWCS,), 0.12), ((HELPDESK, X), 0.03), ((TWCS, X), 0.02)]
     for namespaces, share in extras:
         for _ in range(max(1, round(share * n))):

@@ -33,7 +33,7 @@ from synthetic import text
 from synthetic.people import SOCIAL_CSV, X, Cast, Person, Picker, snowflake
 from synthetic.stackexchange import _hours, _poisson, _time_of_day
 
-ORIGINALS_PER_ACCOUNT_YEAR = 2.5  # posts of their own per X account and year, besides their first
+ORIGINALS_PER_ACCOUNT_YEAR = 1.5  # posts of their own per X account and year, besides their first
 TWEETS_PER_PAGE = 100             # search/all with max_results=100
 FLAT_SHARE = 0.35                 # conversations collected (and flattened) rather than searched
 CSV_POSTS_PER_AUTHOR_YEAR = 3.0

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from synthetic import text
-from synthetic.people import BILLING, HELPDESK, TWCS, Cast, Person, Picker, full_name
+from synthetic.people import BILLING, HELPDESK, TWCS, Cast, Person, full_name
 from synthetic.social import brand_names
 from synthetic.stackexchange import _hours, _poisson, _time_of_day
 
@@ -554,9 +554,9 @@ def _write_export(folder: Path, desk: _HelpDesk) -> dict[str, int]:
     (folder / "comments").mkdir(exist_ok=True)
     end_time = _epoch(desk.end)
     orgs = desk.organization_objects()
-    _write(folder / "organizations.json", {"organizations": orgs,
-                                           "next_page": desk.api(f"incremental/organizations.json?start_time={end_time}"),
-                                           "count": len(orgs), "end_of_stream": True, "end_time": end_time})
+    _write(folder / "organizations.json", {
+        "organizations": orgs, "next_page": desk.api(f"incremental/organizations.json?start_time={end_time}"),
+        "count": len(orgs), "end_of_stream": True, "end_time": end_time})
 
     users = sorted(desk.agents + list(desk.customers.values()), key=lambda u: (u.created, u.id))
     for n, page, last in _pages(users, USERS_PER_PAGE):
@@ -635,7 +635,8 @@ _CUSTOMER_REPLIES = ["@{brand} done, sent you a DM", "@{brand} still broken 😡
                      "@{brand} version {version}, on {os}", "@{brand} ok will try that"]
 _AGENT_REPLIES = ["@{customer} Sorry to hear that! Could you DM us the email on your account so we can check? ^{sig}",
                   "@{customer} Thanks for reaching out. Does it also happen after signing out and back in? ^{sig}",
-                  "@{customer} We're aware of an issue with {thing} and working on a fix. Updates on our status page. ^{sig}",
+                  "@{customer} We're aware of an issue with {thing} and working on a fix. Updates on our status "
+                  "page. ^{sig}",
                   "@{customer} Glad to hear it's working now! ^{sig}",
                   "@{customer} You can {action} {thing} under Settings > Workspace. Let us know if that helps! ^{sig}"]
 _THINGS = ["the app", "sync", "login", "the dashboard", "my export", "notifications", "the API"]
@@ -660,8 +661,9 @@ def _twcs_conversations(cast: Cast, rng: random.Random, days: int, brand: str) -
     tweets: list[_Tweet] = []
     end = cast.end
 
-    def tweet(author: str, inbound: bool, at: dt.datetime, what: str, parent: _Tweet | None) -> _Tweet:
-        item = _Tweet(author, inbound, at, rng.getrandbits(32), what, customer, parent)
+    def tweet(customer: str, inbound: bool, at: dt.datetime, what: str, parent: _Tweet | None) -> _Tweet:
+        """A tweet of `customer`'s conversation: theirs when inbound, else the brand's."""
+        item = _Tweet(customer if inbound else brand, inbound, at, rng.getrandbits(32), what, customer, parent)
         if parent is not None:
             parent.replies.append(item)
         tweets.append(item)
@@ -681,7 +683,7 @@ def _twcs_conversations(cast: Cast, rng: random.Random, days: int, brand: str) -
             if not cast.start <= at <= end:
                 continue
             if rng.random() < 0.03:  # the customer's first tweet was not collected: the brand's answer opens it
-                last = tweet(brand, False, at + answer_delay(at), "answer", None)
+                last = tweet(customer, False, at + answer_delay(at), "answer", None)
                 last.parent_id = -1
                 if last.created > end:
                     tweets.remove(last)
@@ -694,7 +696,7 @@ def _twcs_conversations(cast: Cast, rng: random.Random, days: int, brand: str) -
                         when = last.created + answer_delay(last.created)
                         if when > end:
                             break
-                        last = tweet(brand, False, when, "answer", last)
+                        last = tweet(customer, False, when, "answer", last)
                     else:
                         break
                 else:
@@ -733,7 +735,8 @@ def generate_twcs(out_dir: Path | str, cast: Cast, *, days: int, seed: int,
             words = random.Random(item.seed)
             fill = dict(brand=brand, thing=words.choice(_THINGS), problem=words.choice(_PROBLEMS),
                         action=words.choice(["reset", "export", "share", "turn off"]),
-                        version=words.choice(["3.0.1", "3.1", "3.2"]), os=words.choice(["iOS 18", "Android", "Windows"]))
+                        version=words.choice(["3.0.1", "3.1", "3.2"]),
+                        os=words.choice(["iOS 18", "Android", "Windows"]))
             if item.inbound:
                 customers.add(item.author)
                 pool = _CUSTOMER_OPENERS if item.what == "opener" else _CUSTOMER_REPLIES

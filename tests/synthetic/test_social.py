@@ -185,7 +185,8 @@ def test_conversations_replies_and_retweets_look_real(community, x_files):
     # a retweet is an interaction with the original's author, whose tweet it repeats
     mismatched = con.execute("""
         select count(*) from interactions i join content o on o.content_id = i.content_id
-        where i.source = 'x' and i.kind = 'retweet' and i.to_member_id is distinct from o.author_member_id""").fetchone()[0]
+        where i.source = 'x' and i.kind = 'retweet'
+          and i.to_member_id is distinct from o.author_member_id""").fetchone()[0]
     assert mismatched == 0
     # the brand's account is the most followed and the most retweeted
     brand = max(x_files["users"].values(), key=lambda u: u["public_metrics"]["followers_count"])

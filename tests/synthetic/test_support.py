@@ -90,7 +90,8 @@ def test_the_zendesk_connector_loads_both_help_desks_whole(community, desks):
         assert one("select count(*) from tickets where source = ?") == len(desk["tickets"]) > 50
         assert one("select count(*) from members where source = ?") == len(desk["users"])
         assert one("select count(*) from content where source = ? and kind = 'ticket_message'") == len(desk["comments"])
-        assert one("select count(*) from groups where source = ? and kind = 'organization'") == len(desk["organizations"])
+        assert one("select count(*) from groups where source = ? and kind = 'organization'") \
+            == len(desk["organizations"])
         assert one("select count(*) from ticket_events where split_part(ticket_id, '/', 2) = ?") == len(desk["changes"])
         statuses = Counter(t["status"] for t in desk["tickets"])
         assert dict(con.execute("select status, count(*) from tickets where source = ? group by 1",
@@ -113,8 +114,7 @@ def test_tickets_move_from_new_to_closed_over_time(desks):
                     (child.get("previous_value"), child["status"], _z(event["created_at"]), event["updater_id"]))
     reached = {new for steps in history.values() for _, new, _, _ in steps}
     assert reached == {"new", "open", "pending", "hold", "solved", "closed"}
-    reopened = [steps for steps in history.values() if any(old == "solved" and new == "open" for old, new, _, _ in steps)]
-    assert reopened
+    assert any(old == "solved" and new == "open" for steps in history.values() for old, new, _, _ in steps)
     for ticket in helpdesk["tickets"]:
         steps = history[ticket["id"]]
         assert steps[0][0] is None and steps[0][1] in ("new", "open")
@@ -144,7 +144,8 @@ def test_agents_answer_within_working_hours_and_some_tickets_wait(community, des
     first = {t: f for t, f in con.execute(
         "select source_record_id::int, first_response_at from tickets where source = 'helpdesk'").fetchall()}
     for ticket in phone:
-        calls = [c for c in comments.values() if c["ticket_id"] == ticket["id"] and c["created_at"] == ticket["created_at"]]
+        calls = [c for c in comments.values()
+                 if c["ticket_id"] == ticket["id"] and c["created_at"] == ticket["created_at"]]
         assert calls and calls[0]["author_id"] == ticket["submitter_id"] != ticket["requester_id"]
         assert first[ticket["id"]] is None or first[ticket["id"]] > _z(ticket["created_at"])
 
