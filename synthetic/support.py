@@ -308,13 +308,12 @@ class _HelpDesk:
                             changes=[("status", "hold", "solved", False)])
             elif status == "solved":
                 if not reopened and rng.random() < 0.06:
-                    reopened = True
-                    t = t + _hours(rng, 20.0, 1.0)
-                    if t > end or t - ticket.audits[-1].at >= CLOSE_AFTER:
-                        return self._close(ticket, ticket.audits[-1].at)
-                    self._audit(ticket, t, customer, "Mail", comment=(customer, True, "follow"),
-                                changes=[("status", "solved", "open", False)])
-                    continue
+                    back = t + _hours(rng, 20.0, 1.0)  # "it is broken again": only until the ticket closes
+                    if back <= end and back - t < CLOSE_AFTER:
+                        reopened, t = True, back
+                        self._audit(ticket, t, customer, "Mail", comment=(customer, True, "follow"),
+                                    changes=[("status", "solved", "open", False)])
+                        continue
                 return self._rate_and_close(ticket, t, slow or reopened)
 
     def _audit(self, ticket: _Ticket, at: dt.datetime, who: _User | None, via: str, *, comment=None,
