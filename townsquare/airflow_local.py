@@ -59,17 +59,12 @@ def run_dags(dag_ids: list[str]) -> dict[str, str]:
 
 
 def pipeline_dag_ids() -> list[str]:
-    """The source DAGs of the channels that have configured sources, then the marts DAG."""
+    """The DAGs of the configured source kinds, then the marts DAG."""
+    from ingest.framework import KINDS
     from townsquare.pipeline import configured_sources
 
-    channels = {connector_channel(s.kind) for s in configured_sources()}
-    return [f"townsquare_{c}" for c in ("forum", "social", "support") if c in channels] + ["townsquare_marts"]
-
-
-def connector_channel(kind: str) -> str:
-    from ingest.framework import connector_for
-
-    return connector_for(kind).channel
+    kinds = {s.kind for s in configured_sources()}
+    return [f"townsquare_{kind}" for kind in KINDS if kind in kinds] + ["townsquare_marts"]
 
 
 def run_standalone(port: int = 8080) -> None:

@@ -1,8 +1,9 @@
 """The Townsquare DAGs, built here and instantiated by the small files in dags/.
 
-- One DAG per channel (forum, social, support), each on its own schedule: extract every configured
-  source of that channel (in parallel, outside the warehouse lock), then load the batches (one
-  writer, through the `townsquare_warehouse` pool). A load updates the WAREHOUSE_CORE asset.
+- One DAG per source kind (stackexchange, discourse, x, social_csv, zendesk, twcs), each on its own
+  schedule: extract every configured source of that kind (in parallel, outside the warehouse lock),
+  then load the batches (one writer, through the `townsquare_warehouse` pool). A load updates the
+  WAREHOUSE_CORE asset.
 - `townsquare_marts` runs whenever WAREHOUSE_CORE is updated: build the marts, check them, publish
   the serving snapshot (the SERVING_SNAPSHOT asset).
 
@@ -17,7 +18,9 @@ from townsquare.assets import SERVING_SNAPSHOT, WAREHOUSE_CORE
 from townsquare.callbacks import record_failure
 
 WAREHOUSE_POOL = "townsquare_warehouse"  # one slot: DuckDB has a single writer
-DEFAULT_SCHEDULES = {"forum": "@daily", "social": "@hourly", "support": "@hourly"}
+# Dumps and exports arrive now and then; APIs and social streams move all day.
+DEFAULT_SCHEDULES = {"stackexchange": "@daily", "discourse": "@hourly", "x": "@hourly", "social_csv": "@daily",
+                     "zendesk": "@hourly", "twcs": "@daily"}
 START = pendulum.datetime(2024, 1, 1, tz="UTC")
 DEFAULT_ARGS = {
     "owner": "townsquare",
@@ -29,9 +32,9 @@ DEFAULT_ARGS = {
 }
 
 SOURCE_DOC = """
-### Townsquare {channel} sources
+### Townsquare {kind} sources ({channel})
 
-For every `[[sources]]` entry of a {channel} kind in `townsquare.toml` (or `$TOWNSQUARE_CONFIG`):
+For every `[[sources]]` entry of kind `{kind}` in `townsquare.toml` (or `$TOWNSQUARE_CONFIG`):
 
 1. **extract** reads the source from its stored cursor into an immutable landing batch (Parquet),
    quarantining bad records with their position and reason. Runs in parallel, outside the
@@ -43,7 +46,7 @@ For every `[[sources]]` entry of a {channel} kind in `townsquare.toml` (or `$TOW
 
 Warehouse writes run in the `townsquare_warehouse` pool (one slot: `airflow pools set
 townsquare_warehouse 1 "DuckDB single writer"`; `townsquare airflow` creates it). Schedule: `[schedules]
-{channel}` in the configuration (default `{default}`).
+{kind}` in the configuration (default `{default}`).
 """
 
 MARTS_DOC = """
@@ -57,22 +60,26 @@ Runs whenever a source DAG has loaded new data (the `townsquare://warehouse/core
 """
 
 
-def _schedule(channel: str) -> str:
+def _schedule(kind: str) -> str:
     from warehouse import settings
 
-    return settings.load_config().schedules.get(channel, DEFAULT_SCHEDULES[channel])
+    return settings.load_config().schedules.get(kind, DEFAULT_SCHEDULES[kind])
 
 
-def source_dag(channel: str):
-    @dag(dag_id=f"townsquare_{channel}", schedule=_schedule(channel), start_date=START, catchup=False,
-         max_active_runs=1, doc_md=SOURCE_DOC.format(channel=channel, default=DEFAULT_SCHEDULES[channel]),
-         tags=["townsquare", channel], default_args=DEFAULT_ARGS)
-    def sources_of_channel():
+def source_dag(kind: str):
+    from ingest.framework import connector_for
+
+    channel = connector_for(kind).channel
+
+    @dag(dag_id=f"townsquare_{kind}", schedule=_schedule(kind), start_date=START, catchup=False,
+         max_active_runs=1, doc_md=SOURCE_DOC.format(kind=kind, channel=channel, default=DEFAULT_SCHEDULES[kind]),
+         tags=["townsquare", channel, kind], default_args=DEFAULT_ARGS)
+    def sources_of_kind():
         @task
         def configured_sources() -> list[dict]:
             from townsquare.pipeline import configured_sources
 
-            return [s.to_dict() for s in configured_sources(channel=channel)]
+            return [s.to_dict() for s in configured_sources() if s.kind == kind]
 
         @task
         def extract(source: dict) -> str:
@@ -98,7 +105,7 @@ def source_dag(channel: str):
 
         load(extract.expand(source=configured_sources()))
 
-    return sources_of_channel()
+    return sources_of_kind()
 
 
 def marts_dag():

@@ -92,6 +92,10 @@ class Source:
                    d.get("namespace", ""), dict(d.get("options") or {}))
 
 
+# The kinds of source there are connectors for (ingest/framework.py registers them).
+SOURCE_KINDS = {"stackexchange", "discourse", "x", "social_csv", "zendesk", "twcs"}
+
+
 @dataclass(frozen=True)
 class SamePerson:
     community: str
@@ -110,7 +114,7 @@ class IdentityRules:
 class Config:
     sources: list[Source] = field(default_factory=list)
     path: Path | None = None
-    schedules: dict[str, str] = field(default_factory=dict)  # channel -> Airflow schedule
+    schedules: dict[str, str] = field(default_factory=dict)  # source kind -> Airflow schedule
     identity: IdentityRules = field(default_factory=IdentityRules)
 
 
@@ -151,10 +155,10 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: two sources of community/namespace {key}: give each its own `namespace`, "
                           "since it prefixes every id the source produces")
     schedules = raw.get("schedules", {})
-    unknown = set(schedules) - {"forum", "social", "support"}
+    unknown = set(schedules) - SOURCE_KINDS
     if unknown:
-        raise ConfigError(f"{path}: [schedules] has {', '.join(sorted(unknown))}; the channels are forum, social "
-                          "and support")
+        raise ConfigError(f"{path}: [schedules] has {', '.join(sorted(unknown))}; schedules are per source kind: "
+                          f"{', '.join(sorted(SOURCE_KINDS))}")
     return Config(sources=sources, path=path, schedules=dict(schedules), identity=_identity_rules(raw, path))
 
 

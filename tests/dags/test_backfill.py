@@ -73,17 +73,17 @@ def test_interval_by_interval_equals_one_run(dags, tmp_path, monkeypatch, shared
         for name, data in drop:
             (inbox / name).write_bytes(data)
         logical_date = day + dt.timedelta(hours=i)
-        assert str(dags["townsquare_social"].test(logical_date=logical_date).state) == "success"
+        assert str(dags["townsquare_x"].test(logical_date=logical_date).state) == "success"
         assert str(dags["townsquare_marts"].test(logical_date=logical_date).state) == "success"
     # ...and a re-run of an interval that was already processed changes nothing.
-    assert str(dags["townsquare_social"].test(logical_date=day + dt.timedelta(hours=30)).state) == "success"
+    assert str(dags["townsquare_x"].test(logical_date=day + dt.timedelta(hours=30)).state) == "success"
     backfilled = _tables(tmp_path / "backfill")
 
     # One run over the whole period.
     whole = tmp_path / "inbox-whole"
     shutil.copytree(inbox, whole)
     _configure(tmp_path / "whole", whole, monkeypatch)
-    assert str(dags["townsquare_social"].test(logical_date=day + dt.timedelta(days=2)).state) == "success"
+    assert str(dags["townsquare_x"].test(logical_date=day + dt.timedelta(days=2)).state) == "success"
     assert str(dags["townsquare_marts"].test(logical_date=day + dt.timedelta(days=2)).state) == "success"
     at_once = _tables(tmp_path / "whole")
 

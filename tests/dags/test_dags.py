@@ -8,7 +8,8 @@ import pytest
 
 pytestmark = pytest.mark.airflow
 REPO = Path(__file__).resolve().parents[2]
-SOURCE_DAGS = ["townsquare_forum", "townsquare_social", "townsquare_support"]
+KINDS = ["stackexchange", "discourse", "x", "social_csv", "zendesk", "twcs"]
+SOURCE_DAGS = [f"townsquare_{kind}" for kind in KINDS]
 
 
 @pytest.fixture(scope="module")
@@ -56,20 +57,28 @@ def test_marts_dag_runs_when_the_warehouse_changes(dagbag):
     assert [o.uri for o in dag.get_task("publish").outlets] == ["townsquare://serving/current"]
 
 
+def test_the_kinds_are_the_same_everywhere():
+    from ingest.framework import KINDS as CONNECTORS
+    from warehouse.settings import SOURCE_KINDS
+
+    assert set(CONNECTORS) == SOURCE_KINDS == set(KINDS)
+
+
 def test_schedules_come_from_the_configuration(tmp_path, monkeypatch):
     from airflow.dag_processing.dagbag import DagBag
 
     config = tmp_path / "townsquare.toml"
-    config.write_text('[schedules]\nforum = "@hourly"\nsupport = "*/15 * * * *"\n', encoding="utf-8")
+    config.write_text('[schedules]\nstackexchange = "@hourly"\nzendesk = "*/15 * * * *"\n', encoding="utf-8")
     monkeypatch.setenv("TOWNSQUARE_CONFIG", str(config))
     bag = DagBag(dag_folder=str(REPO / "dags"))
-    assert bag.dags["townsquare_forum"].timetable.expression == "0 * * * *"  # @hourly
-    assert bag.dags["townsquare_support"].timetable.expression == "*/15 * * * *"
-    assert bag.dags["townsquare_social"].timetable.expression == "0 * * * *"  # the default
+    assert bag.dags["townsquare_stackexchange"].timetable.expression == "0 * * * *"  # @hourly
+    assert bag.dags["townsquare_zendesk"].timetable.expression == "*/15 * * * *"
+    assert bag.dags["townsquare_x"].timetable.expression == "0 * * * *"  # the default
+    assert bag.dags["townsquare_twcs"].timetable.expression == "0 0 * * *"  # the default, @daily
     assert DagBag(dag_folder=str(REPO / "dags")).import_errors == {}
 
 
-def test_forum_then_marts_run_end_to_end(airflow_db, dagbag, townsquare_home, tmp_path, monkeypatch,
+def test_stackexchange_then_marts_run_end_to_end(airflow_db, dagbag, townsquare_home, tmp_path, monkeypatch,
                                          cardano_dump, bicycles_meta_dump):
     config = tmp_path / "townsquare.toml"
     config.write_text(
@@ -88,13 +97,13 @@ def test_forum_then_marts_run_end_to_end(airflow_db, dagbag, townsquare_home, tm
         finally:
             con.close()
 
-    for dag_id in ("townsquare_forum", "townsquare_marts"):
+    for dag_id in ("townsquare_stackexchange", "townsquare_marts"):
         assert str(dagbag.dags[dag_id].test().state) == "success"
     communities, threads = snapshot_rows()
     assert communities == [("bicycles-meta", 2550, 453, 971, 2448), ("cardano", 3987, 1042, 1496, 1829)]
     assert threads == 1042 + 453
     # a second run lands new batches of the same dumps and leaves the same marts
-    for dag_id in ("townsquare_forum", "townsquare_marts"):
+    for dag_id in ("townsquare_stackexchange", "townsquare_marts"):
         assert str(dagbag.dags[dag_id].test().state) == "success"
     assert snapshot_rows() == (communities, threads)
 
@@ -106,7 +115,7 @@ def test_a_failed_task_is_recorded(airflow_db, townsquare_home, tmp_path, monkey
     config.write_text(f'[[sources]]\nkind = "stackexchange"\npath = "{tmp_path / "no-such-dump"}"\n'
                       'community = "ghost"\n', encoding="utf-8")
     monkeypatch.setenv("TOWNSQUARE_CONFIG", str(config))
-    dag = DagBag(dag_folder=str(REPO / "dags")).dags["townsquare_forum"]
+    dag = DagBag(dag_folder=str(REPO / "dags")).dags["townsquare_stackexchange"]
     for task in dag.tasks:
         task.retries = 0  # dag.test() would wait out the real backoff
     run = dag.test()
@@ -114,5 +123,5 @@ def test_a_failed_task_is_recorded(airflow_db, townsquare_home, tmp_path, monkey
     con = duckdb.connect(str(townsquare_home / "warehouse.duckdb"), read_only=True)
     failures = con.execute("select dag_id, task_id, error from pipeline_failures").fetchall()
     con.close()
-    assert ("townsquare_forum", "extract") == failures[0][:2]
+    assert ("townsquare_stackexchange", "extract") == failures[0][:2]
     assert "no-such-dump is not a folder" in failures[0][2]

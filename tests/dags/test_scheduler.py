@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 pytestmark = pytest.mark.airflow
-SOURCE_DAGS = ["townsquare_forum", "townsquare_social", "townsquare_support"]
+SOURCE_DAGS = ["townsquare_stackexchange", "townsquare_x", "townsquare_twcs"]
 
 
 def _free_port() -> int:
