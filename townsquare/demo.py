@@ -1,7 +1,10 @@
-"""`townsquare demo`: two synthetic communities, run through the real connector and the Airflow DAG.
+"""`townsquare demo`: two synthetic communities on every channel, run through the real connectors and the
+Airflow DAGs.
 
-The synthetic dumps are written in the Stack Exchange dump format, so the demo exercises exactly the
-code path a real dump takes. Everything lands under $TOWNSQUARE_HOME/demo.
+The generator writes what real sources hold (a Stack Exchange dump, X API v2 payloads, a listening
+tool's CSV export, two Zendesk exports, TWCS support conversations), with people who appear on several
+channels, so the demo exercises exactly the code path real data takes. Everything lands under
+$TOWNSQUARE_HOME/demo.
 """
 from __future__ import annotations
 
@@ -21,39 +24,42 @@ DEMO_COMMUNITIES = [
 DEMO_START = dt.date(2025, 1, 1)
 
 
-def _generate(folder: Path, members: int, days: int, seed: int, site_name: str, start: dt.date) -> None:
-    from synthetic.stackexchange import generate_stackexchange_dump
+def _generate(folder: Path, members: int, days: int, seed: int, community: str, start: dt.date) -> str:
+    """Generate one community (unless the same one is already there); return its configuration."""
+    from synthetic.community import generate_community
 
     wanted = {"members": members, "days": days, "seed": seed, "start": start.isoformat()}
     marker = folder / ".generated.json"
-    if marker.exists() and json.loads(marker.read_text()) == wanted:
-        return  # same parameters, same seed: the files would be byte-identical
+    if marker.exists():
+        previous = json.loads(marker.read_text())
+        if previous.get("wanted") == wanted:
+            return previous["toml"]  # same parameters, same seed: the files would be byte-identical
     folder.mkdir(parents=True, exist_ok=True)
-    counts = generate_stackexchange_dump(folder, members=members, days=days, seed=seed, start=start,
-                                         site_name=site_name)
-    marker.write_text(json.dumps(wanted))
-    print(f"  generated {site_name}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    generated = generate_community(folder, members=members, days=days, seed=seed, start=start, site_name=community)
+    marker.write_text(json.dumps({"wanted": wanted, "toml": generated["toml"]}))
+    print(f"  generated {community} in {folder}: {', '.join(generated['counts'])}; "
+          f"{len(generated['people']):,} people on several channels")
+    return generated["toml"]
 
 
 def write_demo_config(demo_dir: Path, members: int, days: int) -> Path:
-    lines = ["# Written by `townsquare demo`: the synthetic communities it generated.", ""]
-    for community, name, share, seed in DEMO_COMMUNITIES:
-        folder = demo_dir / "sources" / community
-        # The smaller community is younger; both dumps end on the same day, as if taken together.
+    parts = ["# Written by `townsquare demo`: the synthetic communities it generated.", "", "[communities]"]
+    parts += [f'{community} = "{name}"' for community, name, _, _ in DEMO_COMMUNITIES] + [""]
+    for community, _, share, seed in DEMO_COMMUNITIES:
+        # The smaller community is younger; both end on the same day, as if their data were taken together.
         community_days = days if share == 1.0 else max(30, days * 2 // 3)
         start = DEMO_START + dt.timedelta(days=days - community_days)
-        _generate(folder, max(50, int(members * share)), community_days, seed, community, start)
-        lines += ["[[sources]]", 'kind = "stackexchange"', f'path = "sources/{community}"',
-                  f'community = "{community}"', f'name = "{name}"', ""]
+        parts.append(_generate(demo_dir / "sources" / community, max(50, int(members * share)), community_days,
+                               seed, community, start))
     config = demo_dir / "townsquare.toml"
-    config.write_text("\n".join(lines), encoding="utf-8")
+    config.write_text("\n".join(parts), encoding="utf-8")
     return config
 
 
 def run_demo(members: int, days: int, serve: bool, host: str, port: int) -> int:
     demo_dir = settings.home() / "demo"
     print(f"Townsquare demo in {settings.home()}")
-    print("1/3 generating synthetic communities (Stack Exchange dump format)")
+    print("1/3 generating synthetic communities (forum, X, social CSV, help desks, support on X)")
     os.environ["TOWNSQUARE_CONFIG"] = str(write_demo_config(demo_dir, members, days))
 
     from townsquare.airflow_local import pipeline_dag_ids, run_dags

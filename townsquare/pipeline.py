@@ -39,8 +39,11 @@ def load(batch_dirs: list[Path]) -> list[Manifest]:
 def build_marts(run_id: str | None = None) -> list[str]:
     """Resolve identities and bot rules, check the core tables, rebuild the marts and check them; a
     failed critical rule raises QualityGateFailed and nothing is published."""
+    config = settings.load_config()
     with writer() as con:
-        identity.resolve(con, settings.load_config().identity)
+        for community, name in config.community_names.items():
+            con.execute("update communities set name = ? where community_id = ?", [name, community])
+        identity.resolve(con, config.identity)
         assert_core_valid(con, run_id)
         built = build_models(con)
         assert_marts_valid(con, run_id)

@@ -116,6 +116,7 @@ class Config:
     path: Path | None = None
     schedules: dict[str, str] = field(default_factory=dict)  # source kind -> Airflow schedule
     identity: IdentityRules = field(default_factory=IdentityRules)
+    community_names: dict[str, str] = field(default_factory=dict)  # [communities] id = "display name"
 
 
 def config_path() -> Path:
@@ -159,7 +160,11 @@ def load_config(path: Path | None = None) -> Config:
     if unknown:
         raise ConfigError(f"{path}: [schedules] has {', '.join(sorted(unknown))}; schedules are per source kind: "
                           f"{', '.join(sorted(SOURCE_KINDS))}")
-    return Config(sources=sources, path=path, schedules=dict(schedules), identity=_identity_rules(raw, path))
+    names = raw.get("communities", {})
+    if not all(isinstance(v, str) for v in names.values()):
+        raise ConfigError(f"{path}: [communities] maps a community id to its display name, like lumen = \"Lumen\"")
+    return Config(sources=sources, path=path, schedules=dict(schedules), identity=_identity_rules(raw, path),
+                  community_names=dict(names))
 
 
 def _identity_rules(raw: dict, path: Path) -> IdentityRules:

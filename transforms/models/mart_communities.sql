@@ -1,8 +1,8 @@
 -- Grain: one row per community.
 with people as (
     select community_id, count(*) as members
-    from members
-    where not is_bot and member_id = person_id  -- people, after identity resolution
+    from int_people  -- people, after identity resolution, who joined the community
+    where not is_bot and joined_day is not null
     group by community_id
 ),
 

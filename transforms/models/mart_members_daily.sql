@@ -1,10 +1,9 @@
 -- Grain: one row per community per day, a continuous calendar from the first to the last day with
 -- a member joining or active.
 with joined as (
-    select community_id, joined_at::date as day, count(*) as members_joined
-    from members
-    -- a person joins once, with their earliest account (which gives the person its id)
-    where not is_bot and joined_at is not null and member_id = person_id
+    select community_id, joined_day as day, count(*) as members_joined
+    from int_people
+    where not is_bot and joined_day is not null
     group by all
 ),
 
