@@ -184,6 +184,19 @@ def cmd_airflow(args: argparse.Namespace) -> int:
     return 0  # not reached: the process becomes airflow standalone
 
 
+def cmd_generate_community(args: argparse.Namespace) -> int:
+    from synthetic.community import generate_community
+
+    out = Path(args.out)
+    generated = generate_community(out, members=args.members, days=args.days, seed=args.seed,
+                                   site_name=args.site_name)
+    (out / "townsquare.toml").write_text(generated["toml"], encoding="utf-8")
+    print(f"wrote community {generated['community']} to {out} ({', '.join(generated['counts'])}; "
+          f"{len(generated['people']):,} people on several channels) and {out / 'townsquare.toml'}")
+    print(f"Next: TOWNSQUARE_CONFIG={out / 'townsquare.toml'} townsquare ingest configured && townsquare run")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from townsquare.demo import run_demo
 
@@ -274,6 +287,17 @@ def build_parser() -> argparse.ArgumentParser:
     gen_se.add_argument("--seed", type=int, default=7)
     gen_se.add_argument("--site-name", default="example")
     gen_se.set_defaults(func=cmd_generate)
+    gen_all = gen_kinds.add_parser(
+        "community", help="a synthetic community on every channel, with the configuration that ingests it",
+        description="Write a forum dump, X payloads, a social CSV export, two help-desk exports and support "
+                    "conversations on X for one synthetic community (the same people on several channels), and "
+                    "OUT/townsquare.toml with its [[sources]] and [[identity.same_person]] entries.")
+    gen_all.add_argument("out", help="folder to write into")
+    gen_all.add_argument("--members", type=int, default=2000)
+    gen_all.add_argument("--days", type=int, default=365)
+    gen_all.add_argument("--seed", type=int, default=7)
+    gen_all.add_argument("--site-name", default="example", help="also the community id")
+    gen_all.set_defaults(func=cmd_generate_community)
     return parser
 
 

@@ -82,15 +82,6 @@ def test_community_id_is_validated(townsquare_home, cardano_dump, capsys):
     assert "must be lowercase" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", [[], ["ingest"], ["ingest", "stackexchange"], ["run"], ["dashboard"],
-                                     ["demo"], ["generate", "stackexchange"]])
-def test_every_command_has_help(command, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        main(command + ["--help"])
-    assert exit_info.value.code == 0
-    assert "usage: townsquare" in capsys.readouterr().out
-
-
 def test_duplicate_ids_are_quarantined_even_out_of_order(townsquare_home, cardano_dump, tmp_path):
     folder = tmp_path / "dupes"
     folder.mkdir()
