@@ -26,6 +26,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from ingest.files import input_files
 from ingest.framework import NothingReadable, Progress, RecordError
 from ingest.records import MAX_RECORD_BYTES, RAW_KEEP_BYTES, DuplicateKeys
 from ingest.x.parse import TWEETS_SCHEMA, USERS_SCHEMA, Item, parse_line
@@ -34,31 +35,11 @@ from warehouse.settings import Source
 
 MAX_PAGE_BYTES = 16 * 2**20  # a response page of 500 tweets with every expansion is a few MiB
 TAIL_BYTES = 4096            # bytes before the cursor's offset that must be unchanged to resume there
-SUFFIXES = (".jsonl",)
 SCHEMAS = {"tweets": TWEETS_SCHEMA, "users": USERS_SCHEMA}
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds")
-
-
-def input_files(path: Path | None) -> list[tuple[str, Path]]:
-    """(name as recorded, path) of every file to read: the file itself, or the folder's .jsonl files
-    (subfolders included, hidden files left out), by name."""
-    if path is None:
-        raise NothingReadable("this x source has no path: set `path` to a .jsonl file or a folder of them")
-    if not path.exists():
-        raise NothingReadable(f"{path} does not exist: point at a .jsonl file of X API v2 payloads or a folder of them")
-    if path.is_file():
-        return [(path.name, path)]
-    files = sorted(
-        (p.relative_to(path).as_posix(), p) for p in path.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(path).parts))
-    if not files:
-        raise NothingReadable(f"{path} holds no .jsonl file: expected X API v2 response pages or tweets, "
-                              "one JSON object per line (twarc2 output)")
-    return files
 
 
 def _option_bytes(source: Source, key: str, default: int) -> int:
@@ -92,7 +73,7 @@ def extract(source: Source, batch: BatchWriter, cursor: dict | None, progress: P
     """Read every new line of every file into the batch; return the cursor to store."""
     max_record = _option_bytes(source, "max_record_bytes", MAX_RECORD_BYTES)
     max_page = max(_option_bytes(source, "max_page_bytes", MAX_PAGE_BYTES), max_record)
-    files = input_files(source.path)
+    files = input_files(source.path, {".jsonl"}, "x", "a .jsonl file of X API v2 payloads (response pages or one tweet per line, as twarc2 writes them) or a folder of them")
     cursor = cursor if isinstance(cursor, dict) else {}
     states: dict = dict(cursor.get("files") or {})
     newest = cursor.get("newest_id")
