@@ -101,3 +101,18 @@ def cardano_xml(xml_rows) -> dict[str, list[dict[str, str]]]:
     """Posts, Users and Comments of the cardano dump, read with ElementTree."""
     folder = shared_data("stackexchange_cardano")
     return {name: xml_rows(folder / f"{name}.xml") for name in ("Posts", "Users", "Comments")}
+
+
+@pytest.fixture(scope="session")
+def warehouse_tables():
+    """read(home, {table: order by}) -> {table: every row, in that order}: for comparing two warehouses."""
+    import duckdb
+
+    def read(home: Path, tables: dict[str, str]) -> dict[str, list]:
+        con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+        try:
+            return {t: con.execute(f"select * from {t} order by {key}").fetchall() for t, key in tables.items()}
+        finally:
+            con.close()
+
+    return read

@@ -53,15 +53,7 @@ def _configure(home: Path, inbox: Path, monkeypatch) -> None:
     monkeypatch.setenv("TOWNSQUARE_CONFIG", str(config))
 
 
-def _tables(home: Path) -> dict[str, list]:
-    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
-    try:
-        return {t: con.execute(f"select * from {t} order by {key}").fetchall() for t, key in TABLES.items()}
-    finally:
-        con.close()
-
-
-def test_interval_by_interval_equals_one_run(dags, tmp_path, monkeypatch, shared_dataset):
+def test_interval_by_interval_equals_one_run(dags, tmp_path, monkeypatch, shared_dataset, warehouse_tables):
     drops = _drops(shared_dataset)
     day = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)  # data intervals after the DAGs start_date
 
@@ -77,7 +69,7 @@ def test_interval_by_interval_equals_one_run(dags, tmp_path, monkeypatch, shared
         assert str(dags["townsquare_marts"].test(logical_date=logical_date).state) == "success"
     # ...and a re-run of an interval that was already processed changes nothing.
     assert str(dags["townsquare_x"].test(logical_date=day + dt.timedelta(hours=30)).state) == "success"
-    backfilled = _tables(tmp_path / "backfill")
+    backfilled = warehouse_tables(tmp_path / "backfill", TABLES)
 
     # One run over the whole period.
     whole = tmp_path / "inbox-whole"
@@ -85,7 +77,7 @@ def test_interval_by_interval_equals_one_run(dags, tmp_path, monkeypatch, shared
     _configure(tmp_path / "whole", whole, monkeypatch)
     assert str(dags["townsquare_x"].test(logical_date=day + dt.timedelta(days=2)).state) == "success"
     assert str(dags["townsquare_marts"].test(logical_date=day + dt.timedelta(days=2)).state) == "success"
-    at_once = _tables(tmp_path / "whole")
+    at_once = warehouse_tables(tmp_path / "whole", TABLES)
 
     assert len(at_once["content"]) > 774  # the 774 tweets and the tweets they reference
     for table in TABLES:

@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from synthetic.stackexchange import generate_stackexchange_dump
@@ -53,14 +52,6 @@ def _kill_midway(step: str, target: Path, home: Path, after: float) -> None:
     assert proc.returncode == -signal.SIGKILL
 
 
-def _tables(home: Path) -> dict[str, list]:
-    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
-    try:
-        return {t: con.execute(f"select * from {t} order by {key}").fetchall() for t, key in TABLES.items()}
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
 def dump(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("crash") / "dump"
@@ -68,7 +59,7 @@ def dump(tmp_path_factory) -> Path:
     return folder
 
 
-def test_killed_load_then_rerun_equals_an_uninterrupted_load(dump, tmp_path):
+def test_killed_load_then_rerun_equals_an_uninterrupted_load(dump, tmp_path, warehouse_tables):
     # One extract, copied to two homes: the batch and its id are the same in both.
     _run("extract", dump, tmp_path / "clean")
     batch = next((tmp_path / "clean" / "landing" / "stackexchange" / "acme").iterdir())
@@ -79,15 +70,15 @@ def test_killed_load_then_rerun_equals_an_uninterrupted_load(dump, tmp_path):
     _kill_midway("load", crashed_batch, tmp_path / "crashed", after=load_seconds * 0.6)
 
     # The crash left nothing half-merged: the transaction either never committed or the WAL replays it whole.
-    after_crash = _tables(tmp_path / "crashed")
-    assert after_crash["content"] in ([], _tables(tmp_path / "clean")["content"])
+    after_crash = warehouse_tables(tmp_path / "crashed", TABLES)
+    assert after_crash["content"] in ([], warehouse_tables(tmp_path / "clean", TABLES)["content"])
     assert after_crash["ingest_runs"] == [] or len(after_crash["ingest_runs"]) == 8
 
     _run("load", crashed_batch, tmp_path / "crashed")
-    assert _tables(tmp_path / "crashed") == _tables(tmp_path / "clean")
+    assert warehouse_tables(tmp_path / "crashed", TABLES) == warehouse_tables(tmp_path / "clean", TABLES)
 
 
-def test_killed_extract_leaves_no_batch_to_load(dump, tmp_path):
+def test_killed_extract_leaves_no_batch_to_load(dump, tmp_path, warehouse_tables):
     home = tmp_path / "home"
     extract_seconds = _run("extract", dump, tmp_path / "timing")
     _kill_midway("extract", dump, home, after=extract_seconds * 0.5)
@@ -98,6 +89,6 @@ def test_killed_extract_leaves_no_batch_to_load(dump, tmp_path):
     complete = [p for p in landing.iterdir() if not p.name.endswith(".partial")]
     assert len(complete) == 1
     _run("load", complete[0], home)
-    rows = _tables(home)
+    rows = warehouse_tables(home, TABLES)
     posts = sum(1 for line in (dump / "Posts.xml").open(encoding="utf-8-sig") if line.lstrip().startswith("<row"))
     assert sum(1 for r in rows["content"] if "/post/" in r[0]) == posts
