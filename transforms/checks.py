@@ -16,6 +16,7 @@ MART_KEYS: dict[str, tuple[str, ...]] = {
     "mart_group_content_daily": ("community_id", "group_id", "day"),
     "mart_contributor_daily": ("community_id", "member_id", "day"),
     "mart_thread_response": ("thread_id",),
+    "mart_ingest_runs": ("batch_id", "source_file"),
 }
 
 # Rules beyond the grain: (mart, rules, computed columns).
@@ -25,6 +26,9 @@ EXTRA_RULES: dict[str, tuple[list, dict[str, str]]] = {
         at_least("hours_to_first_response", 0),
         holds("unanswered_means_no_answers", "a question is unanswered exactly when it has no answers"),
     ], {"unanswered_means_no_answers": "is_unanswered = (answers = 0)"}),
+    "mart_ingest_runs": ([
+        holds("reconciles", "every record read was loaded or quarantined"),
+    ], {"reconciles": "records_read = records_loaded + records_quarantined"}),
     "mart_contributor_daily": ([
         holds("accepted_within_answers", "a member cannot have more accepted answers than answers"),
     ], {"accepted_within_answers": "accepted_answers <= answers"}),

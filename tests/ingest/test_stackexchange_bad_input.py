@@ -55,6 +55,17 @@ def test_bad_rows_are_quarantined_and_good_rows_load(townsquare_home, cardano_du
     assert con.execute("select count(*) from members").fetchone()[0] == 3988
     con.close()
 
+    # The run log, as published for the dashboard: one row per file, reconciled, with the main reasons.
+    assert main(["run"]) == 0
+    con = duckdb.connect(str(townsquare_home / "serving" / "current.duckdb"), read_only=True)
+    log = {r[0]: r[1:] for r in con.execute(
+        "select source_file, kind, channel, status, records_read, records_loaded, records_quarantined, top_reasons "
+        "from mart_ingest_runs").fetchall()}
+    con.close()
+    assert log["Posts.xml"][:6] == ("stackexchange", "forum", "partial", 2630, 2627, 3)
+    assert "Id 'abc' is not an integer" in log["Posts.xml"][6]
+    assert log["Comments.xml"][2] == "missing" and log["Users.xml"][2:] == ("ok", 3988, 3988, 0, None)
+
 
 def _start_of_row(data: bytes, n: int) -> int:
     position = -1

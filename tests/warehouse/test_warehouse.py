@@ -68,4 +68,4 @@ def test_snapshot_holds_every_mart(cardano_home, monkeypatch):
     monkeypatch.setenv("TOWNSQUARE_HOME", str(cardano_home))
     tables = set(serving.query("select table_name from information_schema.tables")["table_name"])
     assert tables == {"mart_communities", "mart_members_daily", "mart_content_daily", "mart_group_content_daily",
-                      "mart_contributor_daily", "mart_thread_response", "snapshot_info"}
+                      "mart_contributor_daily", "mart_thread_response", "mart_ingest_runs", "snapshot_info"}
