@@ -1,0 +1,1 @@
+"""Evaluations of the NLP enrichment against real, human-labelled data."""
