@@ -112,6 +112,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from townsquare import pipeline
     from warehouse.quality import QualityGateFailed
 
+    enriched = pipeline.enrich()
+    print(f"enriched {enriched.enriched:,} items ({enriched.errors:,} could not be, see enrichments.error) with "
+          f"pipeline {enriched.version}")
     try:
         built = pipeline.build_marts()
     except QualityGateFailed as e:
@@ -233,9 +236,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--namespace", help=f"prefix of this source's ids in the community (default: {kind})")
         sub.set_defaults(func=cmd_ingest)
 
-    run = commands.add_parser("run", help="build the marts from what was ingested, check them and publish them",
-                              description="Rebuild every mart, run the mart checks, and publish a new serving "
-                                          "snapshot atomically. A failed check publishes nothing and exits 1.")
+    run = commands.add_parser("run", help="enrich, build the marts from what was ingested, check them and publish",
+                              description="Enrich new content (NLP), resolve identities, check the core tables, "
+                                          "rebuild every mart, check them, and publish a new serving snapshot "
+                                          "atomically. A failed critical check publishes nothing and exits 1.")
     run.set_defaults(func=cmd_run)
 
     for name, func, help_text in (("dashboard", cmd_dashboard, "serve the dashboard over the published snapshot"),

@@ -54,8 +54,9 @@ MARTS_DOC = """
 
 Runs whenever a source DAG has loaded new data (the `townsquare://warehouse/core` asset):
 
-1. **build_marts** rebuilds every `mart_*` table and checks them (keys unique and not null, row rules);
-2. **publish** swaps a new serving snapshot in atomically (`townsquare://serving/current`). When a
+1. **enrich** runs the NLP pipeline on content without an enrichment for the current pipeline version;
+2. **build_marts** resolves identities, checks the core tables, rebuilds every `mart_*` table and checks them;
+3. **publish** swaps a new serving snapshot in atomically (`townsquare://serving/current`). When a
    check fails nothing is published and the dashboard keeps the previous snapshot.
 """
 
@@ -112,8 +113,16 @@ def marts_dag():
     @dag(dag_id="townsquare_marts", schedule=[WAREHOUSE_CORE], start_date=START, catchup=False,
          max_active_runs=1, doc_md=MARTS_DOC, tags=["townsquare", "marts"], default_args=DEFAULT_ARGS)
     def townsquare_marts():
+        @task
+        def enrich() -> dict:
+            # Exports and loads take the warehouse lock briefly; the NLP itself runs outside it, on all cores.
+            from townsquare.pipeline import enrich
+
+            run = enrich()
+            return {"version": run.version, "enriched": run.enriched, "errors": run.errors}
+
         @task(pool=WAREHOUSE_POOL)
-        def build_marts() -> list[str]:
+        def build_marts(enriched: dict) -> list[str]:
             from townsquare.pipeline import build_marts
 
             return build_marts()
@@ -124,6 +133,6 @@ def marts_dag():
 
             return str(publish(run_id))
 
-        publish(build_marts())
+        publish(build_marts(enrich()))
 
     return townsquare_marts()

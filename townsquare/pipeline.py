@@ -36,6 +36,13 @@ def load(batch_dirs: list[Path]) -> list[Manifest]:
         return [load_batch(con, Path(d)) for d in batch_dirs]
 
 
+def enrich(processes: int | None = None):
+    """NLP enrichment of the content that has none for the current pipeline version."""
+    from nlp.enrich import enrich as run_enrichment
+
+    return run_enrichment(processes)
+
+
 def build_marts(run_id: str | None = None) -> list[str]:
     """Resolve identities and bot rules, check the core tables, rebuild the marts and check them; a
     failed critical rule raises QualityGateFailed and nothing is published."""

@@ -51,6 +51,7 @@ def test_source_dags_are_wired_and_documented(dagbag, dag_id):
 def test_marts_dag_runs_when_the_warehouse_changes(dagbag):
     dag = dagbag.dags["townsquare_marts"]
     assert [a.uri for a in dag.timetable.asset_condition.objects] == ["townsquare://warehouse/core"]
+    assert dag.get_task("build_marts").upstream_task_ids == {"enrich"}
     assert dag.get_task("publish").upstream_task_ids == {"build_marts"}
     for task_id in ("build_marts", "publish"):
         assert dag.get_task(task_id).pool == "townsquare_warehouse"

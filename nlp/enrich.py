@@ -1,0 +1,129 @@
+"""Incremental enrichment: only content without an enrichment for the current pipeline version.
+
+1. export (under the warehouse lock, quick): pending items go to Parquet shards under
+   $TOWNSQUARE_HOME/nlp/<version>/<run>/pending-N.parquet;
+2. enrich (outside the lock, one process per core): each shard through `nlp.pipe` into an
+   enriched-N.parquet beside it;
+3. load (under the lock): the enriched shards are merged into `enrichments`.
+
+An item that cannot be enriched (no text; a component failing on it) still gets a row, with the
+reason in `error`, so it is counted and not tried again until its text or the pipeline changes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from nlp.pipeline import build_pipeline, pipeline_version
+from nlp.text import prepare
+from warehouse import settings
+from warehouse.db import writer
+
+SHARD_ROWS = 5_000
+BATCH_SIZE = 256
+
+ENRICHED = pa.schema([
+    ("content_id", pa.string()), ("text_hash", pa.string()), ("pipeline_version", pa.string()),
+    ("community_id", pa.string()), ("language", pa.string()), ("language_confidence", pa.float64()),
+    ("language_reason", pa.string()), ("error", pa.string()), ("enriched_at", pa.timestamp("us")),
+])
+
+
+@dataclass
+class EnrichmentRun:
+    version: str
+    pending: int = 0
+    enriched: int = 0
+    errors: int = 0
+    shards: int = 0
+
+
+def export_pending(con, version: str, folder: Path, shard_rows: int = SHARD_ROWS) -> list[Path]:
+    """Write the items that have no enrichment of `version` to Parquet shards; return their paths."""
+    reader = con.sql("""
+        select c.content_id, c.community_id, c.text_hash, c.title, c.body_text
+        from content c
+        where not exists (select 1 from enrichments e where e.content_id = c.content_id
+                          and e.text_hash = c.text_hash and e.pipeline_version = ?)
+        order by c.content_id""", params=[version]).to_arrow_reader(shard_rows)
+    folder.mkdir(parents=True, exist_ok=True)
+    shards = []
+    for i, batch in enumerate(reader):
+        if batch.num_rows:
+            path = folder / f"pending-{i}.parquet"
+            pq.write_table(pa.Table.from_batches([batch]), path)
+            shards.append(path)
+    return shards
+
+
+def _row(item: dict, version: str, now: dt.datetime, doc=None, error: str | None = None) -> dict:
+    return {"content_id": item["content_id"], "text_hash": item["text_hash"], "pipeline_version": version,
+            "community_id": item["community_id"],
+            "language": doc._.language if doc is not None else None,
+            "language_confidence": doc._.language_confidence if doc is not None else None,
+            "language_reason": doc._.language_reason if doc is not None else None,
+            "error": error, "enriched_at": now}
+
+
+def enrich_shard(shard: Path) -> Path:
+    """Enrich one pending shard into the enriched shard beside it (runs in a worker process)."""
+    nlp, version = build_pipeline(), pipeline_version()
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    items = pq.read_table(shard).to_pylist()
+    texts = [prepare(i["title"], i["body_text"]) for i in items]
+    rows: list[dict] = []
+    for start in range(0, len(items), BATCH_SIZE):
+        chunk = list(zip(items[start:start + BATCH_SIZE], texts[start:start + BATCH_SIZE]))
+        with_text = [(item, text) for item, text in chunk if text.strip()]
+        rows += [_row(item, version, now, error="no text to enrich") for item, text in chunk if not text.strip()]
+        try:
+            docs = list(nlp.pipe([text for _, text in with_text]))
+            rows += [_row(item, version, now, doc) for (item, _), doc in zip(with_text, docs)]
+        except Exception:  # one bad item must not cost the batch: go item by item and keep the reason
+            for item, text in with_text:
+                try:
+                    rows.append(_row(item, version, now, nlp(text)))
+                except Exception as e:  # noqa: BLE001 - recorded on the item
+                    rows.append(_row(item, version, now, error=f"{type(e).__name__}: {e}"[:500]))
+    out = shard.with_name(shard.name.replace("pending-", "enriched-"))
+    pq.write_table(pa.Table.from_pylist(rows, schema=ENRICHED), out)
+    return out
+
+
+def load_enriched(con, shards: list[Path]) -> int:
+    if not shards:
+        return 0
+    files = [str(s) for s in shards]
+    con.execute("insert or replace into enrichments by name select * from read_parquet(?)", [files])
+    return con.execute("select count(*) from read_parquet(?)", [files]).fetchone()[0]
+
+
+def enrich(processes: int | None = None) -> EnrichmentRun:
+    """Enrich every item that needs it; shards are spread over `processes` workers (default: all cores)."""
+    version = pipeline_version()
+    run = EnrichmentRun(version)
+    folder = settings.home() / "nlp" / version / uuid.uuid4().hex[:12]
+    with writer() as con:
+        pending = export_pending(con, version, folder)
+    run.shards = len(pending)
+    run.pending = sum(pq.read_metadata(p).num_rows for p in pending)
+    if not pending:
+        return run
+    workers = max(1, min(processes or multiprocessing.cpu_count(), len(pending)))
+    if workers == 1:
+        enriched = [enrich_shard(p) for p in pending]
+    else:
+        # spawn: workers start clean, without the parent's open files and threads
+        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+            enriched = pool.map(enrich_shard, pending)
+    with writer() as con:
+        run.enriched = load_enriched(con, enriched)
+        run.errors = con.execute("select count(*) from read_parquet(?) where error is not null",
+                                 [[str(p) for p in enriched]]).fetchone()[0]
+    return run
