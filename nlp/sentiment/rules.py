@@ -1,0 +1,253 @@
+"""The rules that turn tokens into per-token valences, each leaving a reason when it fires."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nlp.sentiment.lexicon import emoji_valence, lexicon, word_valence
+from nlp.sentiment.text import ELONGATION, Token
+from nlp.sentiment.vocabulary import (
+    AFTER_CONTRAST, BEFORE_CONTRAST, BOOST, BOOSTERS, CONCESSIVE_WORDS, CONTRAST_WORDS, DOWNTONE,
+    DOWNTONERS, DOWNTONING_PHRASES, IRONIC_FOLLOWERS, NEGATION_WINDOW, NEGATORS, NOT_NEGATING_NEXT,
+    PHRASES, SARCASTIC_PHRASES,
+)
+
+CAPS_BOOST = 0.733          # VADER's emphasis for a word in capitals amid lower-case text
+ELONGATION_BOOST = 0.4      # "soooo good": stretched letters add emphasis
+NEGATE_POSITIVE = -0.74     # "not good" is about three quarters as negative as "good" is positive
+NEGATE_NEGATIVE = -0.4      # "not bad" is mildly positive, far from "good"
+QUESTION_POSITIVE = 0.5     # "is it any good?" asks, it does not praise
+PHRASE_LENGTHS = (4, 3, 2)
+BREAKS = frozenset({"clause", "ellipsis", "bang", "question"})
+# "like" is sentiment only as a verb ("I like it"), not as filler ("it was like 3 hours").
+LIKE_AS_VERB_AFTER = frozenset("i we you they u ya would really dont don't do did didn't also still".split())
+
+
+@dataclass
+class Scored:
+    """Per-token valences and the reasons for them."""
+    tokens: list[Token]
+    valence: list[float] = field(default_factory=list)
+    label: list[str] = field(default_factory=list)   # what each valence is credited to in reasons
+    consumed: list[bool] = field(default_factory=list)
+    modifier: list[bool] = field(default_factory=list)
+    cue: list[bool] = field(default_factory=list)     # sarcasm cues that need a complaint nearby
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        n = len(self.tokens)
+        self.valence = [0.0] * n
+        self.label = [""] * n
+        self.consumed = [False] * n
+        self.modifier = [False] * n
+        self.cue = [False] * n
+
+
+def _words_from(tokens: list[Token], start: int, count: int) -> tuple[str, int] | None:
+    """The next `count` tokens as a lower-case phrase if they are all words, with the end index."""
+    end = start + count
+    if end > len(tokens) or not all(t.is_word for t in tokens[start:end]):
+        return None
+    return " ".join(t.lower for t in tokens[start:end]), end
+
+
+def _clean(word: str) -> str:
+    return word.replace("'", "")
+
+
+def apply_phrases(s: Scored) -> None:
+    """Multi-word expressions (support vocabulary, idioms, ironic set phrases) scored as one unit."""
+    tokens = s.tokens
+    i = 0
+    while i < len(tokens):
+        matched = False
+        for n in PHRASE_LENGTHS:
+            found = _words_from(tokens, i, n)
+            if not found:
+                continue
+            phrase, end = found
+            if phrase in SARCASTIC_PHRASES:
+                fixed = SARCASTIC_PHRASES[phrase]
+                if fixed is not None:
+                    s.valence[i] = fixed
+                    s.label[i] = f"sarcasm '{phrase}'"
+                    for k in range(i, end):
+                        s.consumed[k] = True
+                    matched = True
+                    i = end
+                else:
+                    # Ironic only when the sentence also complains ("love how it crashes").
+                    s.cue[i] = True  # resolved in apply_sarcasm
+                break
+            if phrase in PHRASES:
+                s.valence[i] = PHRASES[phrase]
+                s.label[i] = f"'{phrase}'"
+                for k in range(i, end):
+                    s.consumed[k] = True
+                if phrase in DOWNTONING_PHRASES:
+                    s.modifier[i] = True
+                matched = True
+                i = end
+                break
+        if not matched:
+            i += 1
+
+
+def apply_words(s: Scored, shouting: bool) -> None:
+    """Lexicon valence per word and emoji, with emphasis from capitals and stretched letters."""
+    tokens = s.tokens
+    for i, tok in enumerate(tokens):
+        if s.consumed[i]:
+            continue
+        if tok.kind == "symbol":
+            s.valence[i] = emoji_valence(tok.text)
+            s.label[i] = f"emoji {tok.text}"
+            continue
+        if tok.kind == "emoticon":
+            s.valence[i] = lexicon().get(tok.text, lexicon().get(tok.lower, _emoticon_guess(tok.text)))
+            s.label[i] = f"emoticon {tok.text}"
+            continue
+        if not tok.is_word:
+            continue
+        word = tok.lower
+        nxt = next((t for t in tokens[i + 1:i + 2] if t.is_word), None)
+        if _clean(word) in NEGATORS and nxt is not None and word_valence(nxt.lower):
+            continue  # "no good": "no" negates, it is not itself scored
+        if (word in BOOSTERS or word in DOWNTONERS) and nxt is not None and (
+                word_valence(nxt.lower) or word_valence(_squeeze(nxt.lower))):
+            s.modifier[i] = True
+            continue
+        if word == "like" and (i == 0 or tokens[i - 1].lower not in LIKE_AS_VERB_AFTER):
+            continue
+        value = word_valence(word)
+        label = f"'{tok.text}'"
+        if not value and tok.elongated:
+            value = word_valence(_squeeze(word)) or word_valence(ELONGATION.sub(r"\1", word))
+        if value and tok.elongated:
+            value += ELONGATION_BOOST if value > 0 else -ELONGATION_BOOST
+            label += " (stretched)"
+        if value and tok.caps and not shouting:
+            value += CAPS_BOOST if value > 0 else -CAPS_BOOST
+            label += " (caps)"
+        s.valence[i] = value
+        s.label[i] = label
+
+
+def _squeeze(word: str) -> str:
+    return ELONGATION.sub(r"\1\1", word)
+
+
+def _emoticon_guess(text: str) -> float:
+    """Emoticons missing from the lexicon: a smile or grin ends in ) ] D P 3, a frown in ( [ / \\."""
+    core = text.strip("<>")
+    if core.endswith(("(", "[", "/", "\\")) or core.startswith((")", "]")) or text == "</3":
+        return -1.6
+    if core.endswith((")", "]", "D", "P", "p", "3", "}")) or core.startswith(("(", "[")) or "^" in core:
+        return 1.6
+    return 0.0
+
+
+def apply_modifiers(s: Scored) -> None:
+    """Intensifiers, downtoners and negation reaching back up to NEGATION_WINDOW words in the clause."""
+    tokens = s.tokens
+    for i, value in enumerate(list(s.valence)):
+        if not value or tokens[i].kind in ("symbol", "emoticon") or s.label[i].startswith("sarcasm"):
+            continue
+        seen = 0
+        j = i - 1
+        negated = False
+        while j >= 0 and seen < NEGATION_WINDOW:
+            tok = tokens[j]
+            if tok.kind in BREAKS or tok.lower in CONTRAST_WORDS:
+                break
+            if tok.is_word:
+                seen += 1
+                word = _clean(tok.lower)
+                decay = 1.0 - 0.05 * (seen - 1)
+                if word in BOOSTERS and s.modifier[j]:
+                    value += BOOST * decay if value > 0 else -BOOST * decay
+                elif (word in DOWNTONERS and s.modifier[j]) or (s.modifier[j] and s.consumed[j]):
+                    value *= DOWNTONE
+                elif word in NEGATORS and not negated:
+                    after = tokens[j + 1].lower if j + 1 < len(tokens) else ""
+                    if after in NOT_NEGATING_NEXT:
+                        pass
+                    elif word == "never" and after in ("so", "this", "been"):
+                        value *= 1.25  # "never been so happy" intensifies
+                    else:
+                        negated = True
+                        value *= NEGATE_POSITIVE if value > 0 else NEGATE_NEGATIVE
+                        s.label[i] += f" negated by '{tok.text}'"
+            j -= 1
+        s.valence[i] = value
+
+
+def apply_contrast(s: Scored) -> None:
+    """'X but Y': Y counts 1.5x, X half; an 'although X' clause counts half."""
+    tokens = s.tokens
+    pivot = max((i for i, t in enumerate(tokens) if t.lower in CONTRAST_WORDS), default=None)
+    if pivot is not None and any(s.valence[:pivot]) and any(s.valence[pivot + 1:]):
+        for i in range(len(tokens)):
+            s.valence[i] *= BEFORE_CONTRAST if i < pivot else AFTER_CONTRAST
+        s.notes.append(f"contrast '{tokens[pivot].text}': the clause after it counts more")
+    for i, tok in enumerate(tokens):
+        if tok.lower in CONCESSIVE_WORDS and tok.is_word:
+            j = i + 1
+            while j < len(tokens) and tokens[j].kind not in BREAKS and tokens[j].lower not in CONTRAST_WORDS:
+                s.valence[j] *= BEFORE_CONTRAST
+                j += 1
+            if any(s.valence[i + 1:j]):
+                s.notes.append(f"concession '{tok.text}': its clause counts less")
+
+
+def _sentence_span(tokens: list[Token], i: int) -> tuple[int, int]:
+    ends = ("bang", "question")
+    start = i
+    while start > 0 and not (tokens[start - 1].kind in ends or tokens[start - 1].text == "."):
+        start -= 1
+    end = i
+    while end < len(tokens) and not (tokens[end].kind in ends or tokens[end].text == "."):
+        end += 1
+    return start, end
+
+
+def apply_sarcasm(s: Scored) -> None:
+    """Irony cues turn the praise in a complaint negative: '/s', '#sarcasm', 'great... another outage',
+    'love how it crashes'."""
+    tokens = s.tokens
+    if any(t.kind == "marker" for t in tokens):
+        if any(v > 0 for v in s.valence):
+            s.valence = [v * NEGATE_POSITIVE if v > 0 else v for v in s.valence]
+            s.notes.append("sarcasm marker: praise read as irony")
+        return
+    for i, tok in enumerate(tokens):
+        if s.valence[i] <= 0 or not tok.is_word or i + 2 >= len(tokens):
+            continue
+        follower = tokens[i + 1]
+        nxt = tokens[i + 2]
+        if follower.kind in ("ellipsis", "clause", "bang") and nxt.lower in IRONIC_FOLLOWERS:
+            rest_start, rest_end = _sentence_span(tokens, i + 2)
+            if any(v < 0 for v in s.valence[i + 2:]) or nxt.lower in ("another", "again"):
+                s.valence[i] *= NEGATE_POSITIVE
+                s.label[i] += " (ironic)"
+                s.notes.append(f"sarcasm: '{tok.text}{follower.text} {nxt.text}'")
+    for i, tok in enumerate(tokens):
+        if not s.cue[i]:
+            continue
+        start, end = _sentence_span(tokens, i)
+        if any(v < 0 for v in s.valence[start:end]):
+            s.notes.append(f"sarcasm: '{tok.text} ...' in a complaint")
+            for k in range(start, end):
+                if s.valence[k] > 0:
+                    s.valence[k] *= NEGATE_POSITIVE
+                    s.label[k] += " (ironic)"
+
+
+def apply_questions(s: Scored) -> None:
+    """Praise inside a question is asked about, not given."""
+    tokens = s.tokens
+    for i, tok in enumerate(tokens):
+        if tok.kind == "question" and len(tok.text) == 1:
+            start, _ = _sentence_span(tokens, i - 1 if i else 0)
+            for k in range(start, i):
+                if s.valence[k] > 0:
+                    s.valence[k] *= QUESTION_POSITIVE
