@@ -22,7 +22,7 @@ def report(ground_truth):
 def count_classes(path) -> dict[str, int]:
     """Read a ground-truth file the plain way and count the classes the documented thresholds give."""
     counts = {"negative": 0, "neutral": 0, "positive": 0}
-    for line in path.read_text(encoding="ascii").splitlines():
+    for line in path.read_bytes().decode("utf-8", "replace").split("\n"):
         if not line.strip():
             continue
         mean = float(line.split("\t")[1])
