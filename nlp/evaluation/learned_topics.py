@@ -50,7 +50,8 @@ def evaluate_learned_topics(
         "task": "learned topics (text classifier trained from a CSV of text,label)",
         "train_csv": str(train_csv),
         "test_csv": str(test_csv),
-        "model": "TF-IDF word 1-2 grams + char_wb 2-5 grams, LinearSVC, sigmoid-calibrated on 3-fold out-of-fold scores",
+        "model": "TF-IDF word 1-2 grams + char_wb 2-5 grams, LinearSVC, "
+                 "temperature-calibrated on 3-fold out-of-fold scores",
         "train_size": training["rows_used"],
         "train_rows_skipped": training["rows_read"] - training["rows_used"],
         "test_size": len(texts),

@@ -26,7 +26,7 @@ FORMAT = "townsquare-learned-topics"
 FORMAT_VERSION = 1
 # Below this calibrated probability the best label is not trusted and the topic is None ("other").
 # On banking77 (77 intents) 0.5 keeps about 95% of test queries, right 94% of the time against 91% for
-# all; the ones it drops are right only 41% of the time (docs/nlp/learned_topics.md has the table).
+# all; the ones it drops are right only 39% of the time (docs/nlp/learned_topics.md has the table).
 DEFAULT_THRESHOLD = 0.5
 # Longer texts are classified on their first MAX_CHARS characters: topics show early, and char n-grams
 # of a megabyte would cost seconds per item.
