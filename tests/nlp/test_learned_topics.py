@@ -97,6 +97,11 @@ def test_a_model_of_another_format_version_is_refused(banking_model, townsquare_
     with pytest.raises(ModelFormatError, match=f"format version {FORMAT_VERSION + 1}.*Train it again"):
         TopicModel.load(path)
 
+    other_sklearn = dict(json.loads(header), sklearn_version="0.24.2")
+    path.write_bytes(json.dumps(other_sklearn).encode() + b"\n" + pickled)
+    with pytest.raises(ModelFormatError, match="trained with scikit-learn 0.24.2"):
+        TopicModel.load(path)
+
     path.write_bytes(b"PK\x03\x04 not a model at all\n")
     with pytest.raises(ModelFormatError, match="not a Townsquare learned-topics model"):
         TopicModel.load(path)
