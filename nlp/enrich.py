@@ -2,7 +2,7 @@
 
 1. export (under the warehouse lock, quick): pending items go to Parquet shards under
    $TOWNSQUARE_HOME/nlp/<version>/<run>/pending-N.parquet;
-2. enrich (outside the lock, one process per core): each shard through `nlp.pipe` into an
+2. enrich (outside the lock, one process per core, each a fresh interpreter): each shard through `nlp.pipe` into an
    enriched-N.parquet beside it;
 3. load (under the lock): the enriched shards are merged into `enrichments`.
 
@@ -12,7 +12,10 @@ reason in `error`, so it is counted and not tried again until its text or the pi
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +99,15 @@ def enrich_shard(shard: Path) -> Path:
     return out
 
 
+def _enrich_in_subprocess(shard: Path) -> Path:
+    # A fresh interpreter per shard rather than multiprocessing: inside an Airflow task, multiprocessing's
+    # spawn re-imports the task runner, which may not touch Airflow's database; `python -m` imports only us.
+    done = subprocess.run([sys.executable, "-m", "nlp.enrich", str(shard)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"enriching {shard} failed (exit {done.returncode}): {done.stderr[-2000:]}")
+    return shard.with_name(shard.name.replace("pending-", "enriched-"))
+
+
 def load_enriched(con, shards: list[Path]) -> int:
     if not shards:
         return 0
@@ -115,15 +127,18 @@ def enrich(processes: int | None = None) -> EnrichmentRun:
     run.pending = sum(pq.read_metadata(p).num_rows for p in pending)
     if not pending:
         return run
-    workers = max(1, min(processes or multiprocessing.cpu_count(), len(pending)))
+    workers = max(1, min(processes or os.cpu_count() or 1, len(pending)))
     if workers == 1:
         enriched = [enrich_shard(p) for p in pending]
     else:
-        # spawn: workers start clean, without the parent's open files and threads
-        with multiprocessing.get_context("spawn").Pool(workers) as pool:
-            enriched = pool.map(enrich_shard, pending)
+        with ThreadPoolExecutor(workers) as pool:
+            enriched = list(pool.map(_enrich_in_subprocess, pending))
     with writer() as con:
         run.enriched = load_enriched(con, enriched)
         run.errors = con.execute("select count(*) from read_parquet(?) where error is not null",
                                  [[str(p) for p in enriched]]).fetchone()[0]
     return run
+
+
+if __name__ == "__main__":
+    enrich_shard(Path(sys.argv[1]))
