@@ -4,6 +4,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import nlp.sentiment.component  # noqa: F401  (registers townsquare_sentiment)
 from nlp.language import DEFAULT_LANGUAGES, MIN_CONFIDENCE, identify_language
 
 for _name in ("language", "language_confidence", "language_reason"):

@@ -34,7 +34,8 @@ BATCH_SIZE = 256
 ENRICHED = pa.schema([
     ("content_id", pa.string()), ("text_hash", pa.string()), ("pipeline_version", pa.string()),
     ("community_id", pa.string()), ("language", pa.string()), ("language_confidence", pa.float64()),
-    ("language_reason", pa.string()), ("error", pa.string()), ("enriched_at", pa.timestamp("us")),
+    ("language_reason", pa.string()), ("sentiment", pa.float64()), ("sentiment_label", pa.string()),
+    ("sentiment_reasons", pa.list_(pa.string())), ("error", pa.string()), ("enriched_at", pa.timestamp("us")),
 ])
 
 
@@ -71,6 +72,9 @@ def _row(item: dict, version: str, now: dt.datetime, doc=None, error: str | None
             "language": doc._.language if doc is not None else None,
             "language_confidence": doc._.language_confidence if doc is not None else None,
             "language_reason": doc._.language_reason if doc is not None else None,
+            "sentiment": doc._.sentiment if doc is not None else None,
+            "sentiment_label": doc._.sentiment_label if doc is not None else None,
+            "sentiment_reasons": list(doc._.sentiment_reasons or []) if doc is not None else None,
             "error": error, "enriched_at": now}
 
 

@@ -21,6 +21,12 @@ class SentimentComponent:
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
+        language = doc._.get("language") if Doc.has_extension("language") else None
+        if language not in (None, "en", "und"):
+            # English-only scoring: other languages are left unscored, visibly (the reason says why).
+            doc._.sentiment, doc._.sentiment_label = None, None
+            doc._.sentiment_reasons = [f"not scored: written in {language}, the scorer is English-only"]
+            return doc
         result = score_sentiment(doc.text)
         doc._.sentiment = result.score
         doc._.sentiment_label = result.label

@@ -40,6 +40,17 @@ def test_every_item_once_then_only_what_changed(community):
     languages = {lang for *_, lang, _ in rows}
     assert {"en", "und"} <= languages and len(languages - {"en", "und"}) >= 3  # the sample is multilingual
 
+    # Sentiment only where the English-only scorer applies; other languages are left out visibly.
+    con = duckdb.connect(str(community / "warehouse.duckdb"), read_only=True)
+    by_language = con.execute("""
+        select language in ('en', 'und') as scored_language, count(*) filter (where sentiment_label is not null),
+               count(*) filter (where sentiment_label is null and sentiment_reasons[1] like 'not scored: written in %')
+        from enrichments where error is null group by 1 order by 1""").fetchall()
+    con.close()
+    counts = {scored_language: (scored, explained) for scored_language, scored, explained in by_language}
+    assert counts[False][0] == 0 and counts[False][1] > 0  # German, Spanish, ...: unscored, with the reason
+    assert counts[True][0] > 0
+
     again = pipeline.enrich(processes=2)
     assert (again.pending, again.enriched) == (0, 0)  # unchanged content is not processed again
 
