@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lock clean venv airflow
+.PHONY: demo test bench lock clean venv airflow eval
 
 venv: $(STAMP)
 
@@ -20,6 +20,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# NLP quality on labelled data (../shared/data): prints a summary, writes eval/report.json.
+eval: $(STAMP)
+	$(BIN)/townsquare eval --out eval/report.json
 
 # Airflow standalone on 127.0.0.1:8080 with the project's DAGs, config and pool (see README: Scheduling).
 airflow: $(STAMP)

@@ -180,6 +180,15 @@ def cmd_identities_decide(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from nlp.evaluation.report import evaluate_all, summary_lines, write_report
+
+    report = evaluate_all()
+    print("\n".join(summary_lines(report)))
+    print(f"report: {write_report(report, Path(args.out))}")
+    return 0
+
+
 def cmd_airflow(args: argparse.Namespace) -> int:
     from townsquare.airflow_local import run_standalone
 
@@ -253,6 +262,14 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--members", type=int, default=3000, help="members in the larger synthetic community")
             sub.add_argument("--days", type=int, default=540, help="days of history to generate")
             sub.add_argument("--no-serve", action="store_true", help="stop after publishing; do not serve")
+
+    evaluate = commands.add_parser(
+        "eval", help="measure the NLP enrichment on labelled data and write a JSON report",
+        description="Sentiment against human ratings (vader_ground_truth, with plain VADER beside it) and learned "
+                    "topics (banking77: trained on train, scored on test), from ../shared/data or "
+                    "$TOWNSQUARE_SHARED_DATA. Prints a summary and writes the full report.")
+    evaluate.add_argument("--out", default="eval/report.json", help="where to write the JSON report")
+    evaluate.set_defaults(func=cmd_eval)
 
     airflow = commands.add_parser(
         "airflow", help="run Airflow (standalone: scheduler, UI, triggerer) for the Townsquare DAGs on 127.0.0.1",
