@@ -5,6 +5,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import nlp.sentiment.component  # noqa: F401  (registers townsquare_sentiment)
+import nlp.topics_learned  # noqa: F401  (registers townsquare_learned_topics)
 from nlp.language import DEFAULT_LANGUAGES, MIN_CONFIDENCE, identify_language
 
 for _name in ("language", "language_confidence", "language_reason"):

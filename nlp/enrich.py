@@ -35,7 +35,8 @@ ENRICHED = pa.schema([
     ("content_id", pa.string()), ("text_hash", pa.string()), ("pipeline_version", pa.string()),
     ("community_id", pa.string()), ("language", pa.string()), ("language_confidence", pa.float64()),
     ("language_reason", pa.string()), ("sentiment", pa.float64()), ("sentiment_label", pa.string()),
-    ("sentiment_reasons", pa.list_(pa.string())), ("error", pa.string()), ("enriched_at", pa.timestamp("us")),
+    ("sentiment_reasons", pa.list_(pa.string())), ("learned_topic", pa.string()),
+    ("learned_topic_confidence", pa.float64()), ("error", pa.string()), ("enriched_at", pa.timestamp("us")),
 ])
 
 
@@ -75,6 +76,8 @@ def _row(item: dict, version: str, now: dt.datetime, doc=None, error: str | None
             "sentiment": doc._.sentiment if doc is not None else None,
             "sentiment_label": doc._.sentiment_label if doc is not None else None,
             "sentiment_reasons": list(doc._.sentiment_reasons or []) if doc is not None else None,
+            "learned_topic": doc._.learned_topic if doc is not None else None,
+            "learned_topic_confidence": doc._.learned_topic_confidence if doc is not None else None,
             "error": error, "enriched_at": now}
 
 

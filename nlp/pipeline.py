@@ -16,7 +16,16 @@ CODE_VERSION = "1"
 
 
 def pipeline_version(config: Path = CONFIG) -> str:
-    return f"{CODE_VERSION}-{hashlib.sha256(config.read_bytes()).hexdigest()[:10]}"
+    """Code version, config and the trained topic model (its header names the training), hashed: retraining
+    the model, like changing the config, re-enriches every item."""
+    from nlp.topics_learned.model import default_model_path
+
+    identity = hashlib.sha256(config.read_bytes())
+    model = default_model_path()
+    if model.exists():
+        with open(model, "rb") as f:
+            identity.update(f.readline())
+    return f"{CODE_VERSION}-{identity.hexdigest()[:10]}"
 
 
 def build_pipeline(config: Path = CONFIG) -> Language:

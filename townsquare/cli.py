@@ -180,6 +180,13 @@ def cmd_identities_decide(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_topics_train(args: argparse.Namespace) -> int:
+    from nlp.topics_learned.train import main as train_main
+
+    extra = ["--threshold", str(args.threshold)] if args.threshold is not None else []
+    return train_main([args.csv, "--text-column", args.text_column, "--label-column", args.label_column, *extra])
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from nlp.evaluation.report import evaluate_all, summary_lines, write_report
 
@@ -262,6 +269,19 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--members", type=int, default=3000, help="members in the larger synthetic community")
             sub.add_argument("--days", type=int, default=540, help="days of history to generate")
             sub.add_argument("--no-serve", action="store_true", help="stop after publishing; do not serve")
+
+    topics = commands.add_parser("topics", help="topics learned from your labelled examples")
+    topic_actions = topics.add_subparsers(dest="action", required=True, metavar="ACTION")
+    train = topic_actions.add_parser(
+        "train", help="train the topic classifier from a CSV of text,label",
+        description="Train the learned-topics classifier (docs/nlp/learned_topics.md) and save it to "
+                    "$TOWNSQUARE_HOME/models/learned_topics.model, where the enrichment pipeline picks it up; "
+                    "the next `townsquare run` tags content with it.")
+    train.add_argument("csv", help="CSV with one example per row")
+    train.add_argument("--text-column", default="text")
+    train.add_argument("--label-column", default="label")
+    train.add_argument("--threshold", type=float, help="minimum confidence for a topic (default 0.5)")
+    train.set_defaults(func=cmd_topics_train)
 
     evaluate = commands.add_parser(
         "eval", help="measure the NLP enrichment on labelled data and write a JSON report",

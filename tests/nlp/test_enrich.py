@@ -95,3 +95,24 @@ def test_bad_items_get_a_reason_and_never_crash_the_batch(townsquare_home):
     assert rows["empty"] == (None, "no text to enrich")
     assert rows["normal"] == ("en", None) and rows["huge"][0] == "en"
     assert rows["emoji"][0] == rows["urls"][0] == "und"
+
+
+def test_a_trained_topic_model_re_enriches_and_tags(community, tmp_path):
+    before = pipeline.enrich(processes=1).version
+    examples = tmp_path / "examples.csv"  # a support team's labelled examples
+    rows = [("The app crashes when I open settings", "bug"), ("Error 500 after the update", "bug"),
+            ("It freezes and then closes by itself", "bug"), ("Login fails with an error message", "bug"),
+            ("The page is broken since yesterday", "bug"), ("I was charged twice this month", "billing"),
+            ("How do I get a refund for my order", "billing"), ("My invoice shows the wrong amount", "billing"),
+            ("Cancel my subscription and refund me", "billing"), ("Why was my card declined at checkout", "billing")]
+    examples.write_text("text,label\n" + "".join(f'"{t}",{label}\n' for t, label in rows), encoding="utf-8")
+    from townsquare.cli import main
+
+    assert main(["topics", "train", str(examples), "--threshold", "0.0"]) == 0
+    after = pipeline.enrich(processes=1)
+    with writer() as con:
+        items = con.execute("select count(*) from content").fetchone()[0]
+        tagged = con.execute("select count(*) from enrichments where pipeline_version = ? and learned_topic in "
+                             "('bug', 'billing')", [after.version]).fetchone()[0]
+    assert after.version != before and after.pending == items  # retraining re-enriches everything
+    assert tagged == items - after.errors  # threshold 0: every item with text gets one of the two topics
