@@ -9,12 +9,17 @@ URL = re.compile(r"https?://\S+|www\.\S+")
 MENTION = re.compile(r"(?<!\w)@\w+")
 
 
-def prepare(title: str | None, body: str | None) -> str:
-    """Title and body as one text, with invalid surrogates replaced and cut to MAX_CHARS."""
-    text = "\n".join(part for part in (title, body) if part)
+def safe_text(value: object) -> str:
+    """Any value as text NLP can take: non-text is empty, lone surrogates replaced, cut to MAX_CHARS."""
+    if not isinstance(value, str):
+        return ""
     # A lone surrogate (from a broken export) cannot be encoded; replace it rather than fail the batch.
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    return text[:MAX_CHARS]
+    return value[:MAX_CHARS].encode("utf-8", "replace").decode("utf-8")
+
+
+def prepare(title: str | None, body: str | None) -> str:
+    """Title and body as one text, made safe (see safe_text)."""
+    return safe_text("\n".join(part for part in (title, body) if part))
 
 
 def words_only(text: str) -> str:

@@ -20,6 +20,7 @@ from typing import Any, Iterable
 import joblib
 import sklearn
 
+from nlp.text import safe_text  # longer texts are classified on their first nlp.text.MAX_CHARS
 from warehouse import settings
 
 FORMAT = "townsquare-learned-topics"
@@ -28,9 +29,6 @@ FORMAT_VERSION = 1
 # On banking77 (77 intents) 0.5 keeps about 95% of test queries, right 94% of the time against 91% for
 # all; the ones it drops are right only 39% of the time (docs/nlp/learned_topics.md has the table).
 DEFAULT_THRESHOLD = 0.5
-# Longer texts are classified on their first MAX_CHARS characters: topics show early, and char n-grams
-# of a megabyte would cost seconds per item.
-MAX_CHARS = 20_000
 
 
 class ModelFormatError(ValueError):
@@ -40,15 +38,6 @@ class ModelFormatError(ValueError):
 def default_model_path() -> Path:
     """Where `townsquare` keeps the learned-topics model: $TOWNSQUARE_HOME/models/learned_topics.model."""
     return settings.home() / "models" / "learned_topics.model"
-
-
-def clean_text(text: Any) -> str:
-    """Any input as text the vectorizers accept: None/non-str -> "", lone surrogates replaced, bounded."""
-    if not isinstance(text, str):
-        return ""
-    text = text[:MAX_CHARS]
-    # A lone surrogate (from a broken export) cannot be encoded; replace it rather than fail the batch.
-    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 @dataclass
@@ -66,7 +55,7 @@ class TopicModel:
         Confidence is the calibrated probability of the best label, in [0, 1]. Never raises on odd text.
         """
         cut = self.threshold if threshold is None else threshold
-        cleaned = [clean_text(t) for t in texts]
+        cleaned = [safe_text(t) for t in texts]
         results: list[tuple[str | None, float]] = [(None, 0.0)] * len(cleaned)
         # Texts with nothing but spaces carry no evidence: they stay (None, 0.0) instead of getting the prior.
         todo = [i for i, t in enumerate(cleaned) if t.strip()]

@@ -22,7 +22,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import make_pipeline, make_union
 from sklearn.svm import LinearSVC
 
-from nlp.topics_learned.model import DEFAULT_THRESHOLD, TopicModel, clean_text
+from nlp.text import safe_text
+from nlp.topics_learned.model import DEFAULT_THRESHOLD, TopicModel
 
 # A label needs this many usable examples to be learned: calibration splits each label over 3 folds,
 # and fewer than 5 examples cannot describe a topic. Rarer labels are left out and reported.
@@ -70,7 +71,7 @@ def read_examples(
             )
         for row in reader:
             report.rows_read += 1
-            text = clean_text(row.get(text_column)).strip()
+            text = safe_text(row.get(text_column)).strip()
             label = (row.get(label_column) or "").strip()
             if not label:
                 report.skipped_missing_label += 1
