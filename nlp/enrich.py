@@ -37,6 +37,9 @@ ENRICHED = pa.schema([
     ("language_reason", pa.string()), ("sentiment", pa.float64()), ("sentiment_label", pa.string()),
     ("sentiment_reasons", pa.list_(pa.string())), ("learned_topic", pa.string()),
     ("learned_topic_confidence", pa.float64()), ("error", pa.string()), ("enriched_at", pa.timestamp("us")),
+    ("topics", pa.list_(pa.string())), ("topic_evidence", pa.list_(pa.string())), ("intent", pa.string()),
+    ("intent_reason", pa.string()),
+    ("entities", pa.list_(pa.struct([("name", pa.string()), ("type", pa.string()), ("source", pa.string())]))),
 ])
 
 
@@ -68,17 +71,18 @@ def export_pending(con, version: str, folder: Path, shard_rows: int = SHARD_ROWS
 
 
 def _row(item: dict, version: str, now: dt.datetime, doc=None, error: str | None = None) -> dict:
-    return {"content_id": item["content_id"], "text_hash": item["text_hash"], "pipeline_version": version,
-            "community_id": item["community_id"],
-            "language": doc._.language if doc is not None else None,
-            "language_confidence": doc._.language_confidence if doc is not None else None,
-            "language_reason": doc._.language_reason if doc is not None else None,
-            "sentiment": doc._.sentiment if doc is not None else None,
-            "sentiment_label": doc._.sentiment_label if doc is not None else None,
-            "sentiment_reasons": list(doc._.sentiment_reasons or []) if doc is not None else None,
-            "learned_topic": doc._.learned_topic if doc is not None else None,
-            "learned_topic_confidence": doc._.learned_topic_confidence if doc is not None else None,
-            "error": error, "enriched_at": now}
+    row = {"content_id": item["content_id"], "text_hash": item["text_hash"], "pipeline_version": version,
+           "community_id": item["community_id"], "error": error, "enriched_at": now}
+    if doc is None:
+        return row
+    tags = doc._
+    return row | {
+        "language": tags.language, "language_confidence": tags.language_confidence,
+        "language_reason": tags.language_reason, "sentiment": tags.sentiment, "sentiment_label": tags.sentiment_label,
+        "sentiment_reasons": list(tags.sentiment_reasons or []), "learned_topic": tags.learned_topic,
+        "learned_topic_confidence": tags.learned_topic_confidence, "topics": tags.topics,
+        "topic_evidence": tags.topic_evidence, "intent": tags.intent, "intent_reason": tags.intent_reason,
+        "entities": [e.as_row() for e in tags.entities or []]}
 
 
 def enrich_shard(shard: Path) -> Path:

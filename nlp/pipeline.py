@@ -8,19 +8,28 @@ import spacy
 from spacy.language import Language
 
 import nlp.components  # noqa: F401  (registers the components the config names)
+from nlp.settings import load_nlp_settings
 
 CONFIG = Path(__file__).with_name("pipeline.cfg")
 # Bump when a component's logic changes: with the config's hash it names the pipeline version, and
 # content without an enrichment of the current version is enriched again.
-CODE_VERSION = "1"
+CODE_VERSION = "2"
+# The components that read the team's config (taxonomy, catalogue, intent cues).
+CONFIGURED = ("townsquare_taxonomy_topics", "townsquare_intent", "townsquare_entities")
 
 
-def pipeline_version(config: Path = CONFIG) -> str:
-    """Code version, config and the trained topic model (its header names the training), hashed: retraining
-    the model, like changing the config, re-enriches every item."""
+def pipeline_version(config: Path = CONFIG, settings_path: Path | str | None = None) -> str:
+    """Code version, pipeline config, the team's taxonomy / catalogue / intent cues, whether named entities
+    run (and which model), and the trained topic model (its header names the training), hashed: changing
+    any of them re-enriches every item."""
+    from nlp.components import ner_enabled
+    from nlp.entities import ner_available
     from nlp.topics_learned.model import default_model_path
 
     identity = hashlib.sha256(config.read_bytes())
+    identity.update(load_nlp_settings(settings_path).fingerprint().encode("utf-8"))
+    ner = spacy.util.load_config(config)["components"]["townsquare_entities"]["ner"]
+    identity.update(f"ner={ner_available() if ner_enabled(ner) else 'off'}".encode())
     model = default_model_path()
     if model.exists():
         with open(model, "rb") as f:
@@ -28,5 +37,9 @@ def pipeline_version(config: Path = CONFIG) -> str:
     return f"{CODE_VERSION}-{identity.hexdigest()[:10]}"
 
 
-def build_pipeline(config: Path = CONFIG) -> Language:
-    return spacy.util.load_model_from_config(spacy.util.load_config(config), auto_fill=True, validate=True)
+def build_pipeline(config: Path = CONFIG, settings_path: Path | str | None = None) -> Language:
+    """The pipeline; `settings_path` reads the taxonomy, catalogue and intent cues from another file than
+    the Townsquare config (evaluation, tests)."""
+    overrides = {f"components.{name}.settings_path": str(settings_path) for name in CONFIGURED} if settings_path else {}
+    loaded = spacy.util.load_config(config, overrides=overrides)
+    return spacy.util.load_model_from_config(loaded, auto_fill=True, validate=True)

@@ -17,6 +17,9 @@ os.environ.setdefault("AIRFLOW_HOME", str(_AIRFLOW_HOME))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(Path(__file__).resolve().parents[1] / "dags"))
 os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING")
+# The suite tests the default pipeline, the one a plain install runs; tests/nlp/test_entities.py turns the
+# optional pretrained NER on where it tests it.
+os.environ.setdefault("TOWNSQUARE_NER", "off")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("TOWNSQUARE_SHARED_DATA", REPO.parent / "shared" / "data"))

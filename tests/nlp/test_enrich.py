@@ -70,7 +70,7 @@ def _md5(text: str) -> str:
 
 def test_a_new_pipeline_version_enriches_everything_again(community, monkeypatch):
     before = pipeline.enrich(processes=1).version
-    monkeypatch.setattr("nlp.pipeline.CODE_VERSION", "2")  # what a change to a component's logic does
+    monkeypatch.setattr("nlp.pipeline.CODE_VERSION", "bumped-by-test")  # what a change to a component's logic does
     bumped = pipeline.enrich(processes=1)
     with writer() as con:
         items = con.execute("select count(*) from content").fetchone()[0]
@@ -116,3 +116,36 @@ def test_a_trained_topic_model_re_enriches_and_tags(community, tmp_path):
                              "('bug', 'billing')", [after.version]).fetchone()[0]
     assert after.version != before and after.pending == items  # retraining re-enriches everything
     assert tagged == items - after.errors  # threshold 0: every item with text gets one of the two topics
+
+
+def test_topics_intent_and_entities_are_stored_with_their_evidence(community, tmp_path, monkeypatch):
+    config = tmp_path / "townsquare.toml"
+    config.write_text('''
+[[topics.taxonomy]]
+name = "Rail travel"
+keywords = ["train", "ticket", "journey", "platform", "livechat"]
+
+[[entities.catalogue]]
+name = "Apple"
+type = "BRAND"
+aliases = ["@applesupport", "iphone", "ios"]
+''')
+    monkeypatch.setenv("TOWNSQUARE_CONFIG", str(config))
+    pipeline.enrich(processes=1)
+    con = duckdb.connect(str(community / "warehouse.duckdb"), read_only=True)
+    try:
+        rows = con.execute("""
+            select lower(coalesce(c.title, '') || ' ' || c.body_text), e.language, e.topics, e.topic_evidence,
+                   e.intent, e.intent_reason, [x.name for x in e.entities]
+            from enrichments e join content c using (content_id) where e.error is null""").fetchall()
+    finally:
+        con.close()
+    english = [r for r in rows if r[1] in ("en", "und")]
+    mentions_apple = [r for r in english if "@applesupport" in r[0].split()]
+    assert mentions_apple and all("Apple" in r[6] for r in mentions_apple)
+    rail = [r for r in english if "Rail travel" in r[2]]
+    assert rail and all(r[3][0].startswith("Rail travel: '") for r in rail)
+    assert {r[4] for r in english} >= {"question", "complaint", "praise", "other"}
+    assert all(r[5] for r in english)  # every intent says why
+    other_languages = [r for r in rows if r[1] not in ("en", "und")]
+    assert other_languages and all(r[4] is None and r[2] == [] for r in other_languages)

@@ -1,0 +1,140 @@
+"""Intent of a post: question, idea (feature request or suggestion), complaint, praise or other.
+
+Rules on the text plus the sentiment already scored, each decision with the cue behind it, so a manager
+can see why a post was routed to ideation or escalation. When several intents are present the
+dominant one is picked in this order (docs/nlp/intent.md):
+
+1. idea: a suggestion or feature request, even when phrased as a question ("any plans to support X?")
+   or wrapped in a complaint ("export is useless, please add CSV"): it is what the product team acts on;
+2. question asking for help ("how do I...", "anyone know...", "is there a way..."), even with negative
+   words ("it keeps crashing, how do I fix it?"): the author wants an answer;
+3. complaint: negative sentiment, a complaint cue ("still waiting", "charged twice", "doesn't work"),
+   or a rhetorical question that vents ("why does it keep crashing?!", "how hard can it be?");
+4. other questions: a sentence ending in "?" or starting like a question;
+5. praise: positive sentiment that thanks or praises, not an announcement;
+6. other: answers, announcements, chatter.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+def _cues(*patterns: str) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+IDEA = _cues(
+    r"\bfeature (request|idea|suggestion|proposal)s?\b",
+    r"\b(it|that|this|there) would be (really |so |very |super )?(nice|great|awesome|cool|helpful|useful|good|amazing|handy|ideal)\b",
+    r"\b(it|that|this)'?d be (really |so |very |super )?(nice|great|awesome|cool|helpful|useful|good|amazing|handy)\b",
+    r"\bwould be (a )?(great|nice|useful|good|welcome|helpful) (feature|addition|improvement|option)\b",
+    r"\b(would|i'?d) (really )?(love|like) (to see|it if|to have|to be able|an? (option|way|setting|toggle|mode|feature))\b",
+    r"\bplease (add|support|make|allow|let us|bring( back)?|consider|implement|include|enable|introduce|offer)\b",
+    r"\b(could|can|would|will) (you|they|the team) (please )?(add|support|make it|allow|implement|bring( back)?|include|consider|introduce|offer)\b",
+    r"\b(you|they|it|app|team|devs|developers) (really )?(should|need to|needs to|ought to) (add|support|allow|let|have|offer|include|introduce|implement|make it possible)\b",
+    r"\bi wish (it|there|you|i could|the|they|we)\b", r"\bwish ?list\b",
+    r"\b(any|are there) plans? (to|for)\b", r"\b(is|are) (this|that|it|they) on the roadmap\b",
+    r"\b(my )?suggestion\b", r"\bi('d| would)? suggest (adding|that you|you add|an? |supporting)\b",
+    r"\b(proposal|i propose)\b", r"\b(how|what) about (adding|an? |supporting|having)\b",
+    r"\bwhy not (add|support|allow|make|offer)\b", r"\bconsider (adding|supporting)\b",
+    r"\bneeds? (an? )?(option|setting|way|toggle|button|mode) to\b",
+    r"\badd (an? )?(option|setting|toggle|way|button|dark mode|support for)\b",
+    r"\b(upvote|\+1)( for| on)? this (idea|request|feature)\b",
+)
+HELP = _cues(
+    r"\bhow (do|can|could|should|would) (i|we|you|one)\b", r"\bhow to\b", r"\b(does|do|did|has|have) any(one|body)\b",
+    r"\bany(one|body) (know|knows|else|here|able|have|has|tried|seen)\b",
+    r"\bis (there|it possible)\b.*\?", r"\bany (idea|ideas|tips|advice|suggestions|pointers|help)\b",
+    r"\b(need|needs|want|looking for) (some )?(help|advice|assistance|guidance)\b", r"\bhelp me\b",
+    r"\bcan'?t figure out\b", r"\bnot sure (how|what|why|if|whether|where)\b", r"\bwondering (if|how|whether|what|why|where)\b",
+    r"\bwhat (should|do|can) (i|we)\b", r"\bwhere (can|do|should) (i|we)\b", r"\bwhich (one|version|plan|model)\b.*\?",
+    r"\bcan (i|we|you) (use|get|change|set|connect|export|import|move|transfer|reset|upgrade|downgrade)\b",
+)
+RHETORICAL = _cues(
+    r"\bwhy (does|do|is|are|can'?t|won'?t|isn'?t|doesn'?t|don'?t|did|would) .*\b(always|keep|keeps|still|again|never|so|even)\b",
+    r"\bhow (hard|difficult) (is it|can it be)\b", r"\bhow many (more )?times\b", r"\bwhat'?s the point\b",
+    r"\b(is|are) (any|no)(one|body) (even )?(listening|reading|working|there)\b", r"\bseriously\s*\?",
+    r"\bare you (kidding|serious|joking)\b", r"\bwhy (even|would anyone)\b", r"\bwhat (a joke|happened to)\b",
+)
+COMPLAINT = _cues(
+    r"\b(not|isn'?t|doesn'?t|don'?t|won'?t|can'?t|cannot|didn'?t|never) (work|working|works|load|loading|sync|syncing|connect|connecting|open|respond|responding|arrive|arrived|charge|charging|fixed)\b",
+    r"\bstill (waiting|broken|not|no|nothing|haven'?t|hasn'?t|doesn'?t|can'?t)\b", r"\b(unacceptable|ridiculous|useless|pathetic|garbage|rubbish)\b",
+    r"\b(keeps?|kept) (crashing|failing|freezing|disconnecting|dropping|logging me out|restarting|losing)\b",
+    r"\bcharged (me )?(twice|again|double|two times)\b", r"\b(cancel|cancelling|canceling) my\b", r"\b(fed up|sick of|tired of)\b",
+    r"\bnever again\b", r"\bwaste of\b", r"\b(rip.?off|scam)\b", r"\bno (response|reply|answer|one) (from|yet|has|after|for)\b",
+    r"\b(worst|terrible|awful|horrible)\b", r"\bdisappoint", r"\bfrustrat", r"\bannoy",
+)
+PRAISE = _cues(
+    r"\b(thank|thanks|thx|ty|kudos|props|cheers)\b", r"\bshout ?out\b", r"\b(well|nicely) done\b",
+    r"\b(great|nice|amazing|awesome|good|excellent|fantastic) (job|work|app|product|support|team|update|service|experience)\b",
+    r"\b(love|loving|adore) (it|this|the|my|your|how)\b", r"\bworks? (great|perfectly|flawlessly|like a charm|beautifully|well)\b",
+    r"\b(impressed|recommend|lifesaver|life saver|game ?changer)\b", r"\bbest (app|product|purchase|support|thing|decision)\b",
+)
+ANNOUNCEMENT = _cues(
+    r"\b(released|now available|is (now )?out|is live|rolling out|announcing|release notes|changelog|maintenance window)\b",
+    r"\bwe'?re (excited|happy|pleased|thrilled) to\b", r"\b(join us|register now|sign up now|webinar)\b",
+)
+QUESTION_START = re.compile(
+    r"(?:^|[.!?\n]\s*)(how|what|why|where|when|which|who|is|are|am|can|could|does|do|did|should|would|will|has|have"
+    r"|was|were|anyone|any)\b[^.!\n]*\?")
+
+
+# An auxiliary before its subject opens a question even without "?" ("is the hub compatible with zigbee").
+INVERSION = re.compile(
+    r"(?:^|[.!?\n]\s*)(is|are|can|could|does|do|did|will|would|should|has|have)\s+(the|my|your|this|that|there|it|i|we"
+    r"|you|anyone|anybody|someone|they)\b[^.!\n]*")
+
+
+@dataclass(frozen=True)
+class Intent:
+    label: str
+    reason: str
+
+
+def classify_intent(text: str, sentiment: float | None, extra_cues: dict[str, re.Pattern] | None = None) -> Intent:
+    """The dominant intent of a text, given its sentiment score (None when not scored)."""
+    lower = text.lower().replace("’", "'")
+    extra = extra_cues or {}
+    score = sentiment or 0.0
+
+    def cue(name: str, pattern: re.Pattern) -> str | None:
+        for p in (pattern, extra.get(name)):
+            if p is not None and (m := p.search(lower)):
+                return m.group(0).strip()
+        return None
+
+    if found := cue("idea", IDEA):
+        return Intent("idea", f"suggestion: '{found}'")
+    asks = "?" in lower
+    if (found := cue("question", HELP)) and not RHETORICAL.search(lower):
+        return Intent("question", f"asks for help: '{found}'")
+    if m := RHETORICAL.search(lower):
+        return Intent("complaint", f"rhetorical question: '{m.group(0).strip()}'")
+    complaint = cue("complaint", COMPLAINT)
+    if complaint and score < 0.25:
+        return Intent("complaint", f"complaint: '{complaint}'")
+    if score <= -0.25 and not asks:
+        return Intent("complaint", f"negative sentiment {score:+.2f}")
+    if asks and (m := QUESTION_START.search(lower)):
+        if score <= -0.5:
+            return Intent("complaint", f"negative question {score:+.2f}")
+        return Intent("question", f"question: '{m.group(0).strip()[:60]}'")
+    if asks and score > -0.25:
+        return Intent("question", "ends in a question mark")
+    if score > -0.25 and (m := INVERSION.search(lower)):
+        return Intent("question", f"question word order: '{m.group(0).strip()[:60]}'")
+    if score <= -0.25:
+        return Intent("complaint", f"negative sentiment {score:+.2f}")
+    praise = cue("praise", PRAISE)
+    if score >= 0.25 and praise and not ANNOUNCEMENT.search(lower):
+        return Intent("praise", f"praise: '{praise}', sentiment {score:+.2f}")
+    if score >= 0.5 and not ANNOUNCEMENT.search(lower):
+        return Intent("praise", f"positive sentiment {score:+.2f}")
+    return Intent("other", "no question, suggestion, complaint or praise")
+
+
+def compile_extra_cues(cues: dict[str, tuple[str, ...]]) -> dict[str, re.Pattern]:
+    """The config's extra phrases per intent, as whole-phrase, case-insensitive patterns."""
+    return {intent: re.compile("|".join(rf"\b{re.escape(p.lower())}\b" for p in phrases))
+            for intent, phrases in cues.items() if phrases}
