@@ -22,6 +22,57 @@ DEMO_COMMUNITIES = [
     ("orbit", "Orbit Users", 0.35, 23),
 ]
 DEMO_START = dt.date(2025, 1, 1)
+# What a community team would write about the demo's product: its topics, and its products and brands.
+DEMO_NLP_CONFIG = """
+[[topics.taxonomy]]
+name = "Login & access"
+keywords = ["login", "log in", "logged out", "sso", "two-factor", "password", "access token", "permission", "user role"]
+
+[[topics.taxonomy]]
+name = "Performance"
+keywords = ["slow", "time out", "timeout", "memory", "hang", "speed up", "latency"]
+
+[[topics.taxonomy]]
+name = "Stability"
+keywords = ["crash", "error", "fail", "bug", "stopped working", "broken"]
+patterns = ['\\bhangs at \\d+%']
+
+[[topics.taxonomy]]
+name = "Integrations & API"
+keywords = ["api", "webhook", "plugin", "integration", "cli", "sdk", "endpoint"]
+
+[[topics.taxonomy]]
+name = "Data import & export"
+keywords = ["import", "export", "backup", "restore", "migrate", "migration", "duplicate"]
+
+[[topics.taxonomy]]
+name = "Billing"
+keywords = ["billing", "invoice", "refund", "charge", "subscription", "pricing", "plan"]
+
+[[topics.taxonomy]]
+name = "Mobile"
+keywords = ["mobile", "ios", "android", "iphone", "phone"]
+
+[[entities.catalogue]]
+name = "Lumen"
+type = "BRAND"
+aliases = ["@lumen", "lumen cli"]
+
+[[entities.catalogue]]
+name = "Orbit"
+type = "BRAND"
+aliases = ["@orbit"]
+
+[[entities.catalogue]]
+name = "Docker"
+type = "PRODUCT"
+competitor = false
+
+[[entities.catalogue]]
+name = "Kubernetes"
+type = "PRODUCT"
+aliases = ["k8s"]
+"""
 
 
 def _generate(folder: Path, members: int, days: int, seed: int, community: str, start: dt.date) -> str:
@@ -52,7 +103,7 @@ def write_demo_config(demo_dir: Path, members: int, days: int) -> Path:
         parts.append(_generate(demo_dir / "sources" / community, max(50, int(members * share)), community_days,
                                seed, community, start))
     config = demo_dir / "townsquare.toml"
-    config.write_text("\n".join(parts), encoding="utf-8")
+    config.write_text("\n".join(parts) + DEMO_NLP_CONFIG, encoding="utf-8")
     return config
 
 
