@@ -7,6 +7,7 @@ from pathlib import Path
 
 from nlp.evaluation.learned_topics import evaluate_learned_topics
 from nlp.evaluation.sentiment import evaluate_sentiment
+from nlp.evaluation.tagging import evaluate_tagging
 from nlp.pipeline import pipeline_version
 
 
@@ -16,6 +17,7 @@ def evaluate_all() -> dict:
         "evaluated_at": dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds"),
         "sentiment": evaluate_sentiment(),
         "learned_topics": evaluate_learned_topics(),
+        "tagging": evaluate_tagging(),
     }
 
 
@@ -29,6 +31,14 @@ def summary_lines(report: dict) -> list[str]:
     topics = report["learned_topics"]
     lines.append(f"learned topics (banking77, {topics['classes']} classes) accuracy {topics['accuracy']:.3f}, "
                  f"macro-F1 {topics['macro_f1']:.3f}, trained in {topics['training_seconds']:.1f} s")
+    tagging = report["tagging"]
+    for split in ("test", "all"):
+        scores = tagging[split]
+        intent, topics, entities = scores["intent"], scores["topics"]["micro"], scores["entities"]["micro"]
+        lines.append(f"labelled set ({split}, {intent['items']} items): intent macro-F1 {intent['macro_f1']:.3f} "
+                     f"accuracy {intent['accuracy']:.3f}; taxonomy topics precision {topics['precision']:.3f} "
+                     f"recall {topics['recall']:.3f}; catalogue entities precision {entities['precision']:.3f} "
+                     f"recall {entities['recall']:.3f}")
     return lines
 
 
