@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
+from spacy.util import filter_spans
 
 from nlp.settings import CatalogueEntry
 
@@ -48,11 +49,11 @@ class Catalogue:
         return bool(self.entries)
 
     def find(self, doc: Doc) -> list[Entity]:
+        # The longest mention wins where names overlap: "Lumen App" is the app, not also the brand Lumen.
         names = []
-        for match_id, _start, _end in self.matcher(doc):
-            name = doc.vocab.strings[match_id]
-            if name not in names:
-                names.append(name)
+        for span in filter_spans(self.matcher(doc, as_spans=True)):
+            if span.label_ not in names:
+                names.append(span.label_)
         return [Entity(n, self.entries[n].type, "catalogue") for n in names]
 
 

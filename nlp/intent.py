@@ -41,11 +41,24 @@ IDEA = _cues(
     r"\bneeds? (an? )?(option|setting|way|toggle|button|mode) to\b",
     r"\badd (an? )?(option|setting|toggle|way|button|dark mode|support for)\b",
     r"\b(upvote|\+1)( for| on)? this (idea|request|feature)\b",
+    # a request for something new, in the imperative or as a wish
+    r"(?:^|[.!?:\n]\s*)(idea|suggestion|feature request|request|proposal|wish)\s*:",
+    r"(?:^|[.!?\n]\s*)(pls |please )?let (me|us|users|admins|people) (pick|choose|set|add|have|use|put|change|edit|hide|"
+    r"turn|share|export|import|sort|group|rename|schedule|see|control|customi[sz]e|disable|enable)\b",
+    r"(?:^|[.!?\n]\s*)would (be|it be) (really |so |very |super )?(nice|great|awesome|cool|helpful|useful|good|handy|possible)\b",
+    r"\bwould (really |also |so )?(help|make (it|things|life|this) (much |a lot |so )?(easier|simpler|better)|make (more )?sense|"
+    r"save (me|us|a lot)|win over|sell)\b",
+    r"\b(would|i'?d) (really |so |absolutely )?love (a|an|some|the option|the ability)\b",
+    r"\b(could|can|would|will) you (please |guys |folks )?(put|expose|give|show|provide|open|publish|let|make|add|bring|"
+    r"offer|include|create|release|build|document)\b(?! me)",
+    r"\b(i'?d|i would|we'?d|we would) (happily |gladly |definitely )?(pay|buy|switch|upgrade|subscribe)\b[^.!?]*\bif\b",
+    r"\b(should|could) (run|do|offer|make|sell|build|release|publish|launch|partner|start|be linked)\b",
+    r"\bis there an? \w+( \w+)? (coming|planned|on the way)\b",
 )
 HELP = _cues(
     r"\bhow (do|can|could|should|would) (i|we|you|one)\b", r"\bhow to\b", r"\b(does|do|did|has|have) any(one|body)\b",
     r"\bany(one|body) (know|knows|else|here|able|have|has|tried|seen)\b",
-    r"\bis (there|it possible)\b.*\?", r"\bany (idea|ideas|tips|advice|suggestions|pointers|help)\b",
+    r"\bis there (a|any) (way|setting|option|trick)\b", r"\bis it possible\b.*\?", r"\banything (else )?(i|we) (can|could|should) (try|do)\b", r"\bany (idea|ideas|tips|advice|suggestions|pointers|help)\b",
     r"\b(need|needs|want|looking for) (some )?(help|advice|assistance|guidance)\b", r"\bhelp me\b",
     r"\bcan'?t figure out\b", r"\bnot sure (how|what|why|if|whether|where)\b", r"\bwondering (if|how|whether|what|why|where)\b",
     r"\bwhat (should|do|can) (i|we)\b", r"\bwhere (can|do|should) (i|we)\b", r"\bwhich (one|version|plan|model)\b.*\?",
@@ -56,6 +69,7 @@ RHETORICAL = _cues(
     r"\bhow (hard|difficult) (is it|can it be)\b", r"\bhow many (more )?times\b", r"\bwhat'?s the point\b",
     r"\b(is|are) (any|no)(one|body) (even )?(listening|reading|working|there)\b", r"\bseriously\s*\?",
     r"\bare you (kidding|serious|joking)\b", r"\bwhy (even|would anyone)\b", r"\bwhat (a joke|happened to)\b",
+    r"\bhow is (it|this|that) (legal|possible|acceptable|ok|okay|fair)\b", r"\bis it too much to ask\b",
 )
 COMPLAINT = _cues(
     r"\b(not|isn'?t|doesn'?t|don'?t|won'?t|can'?t|cannot|didn'?t|never) (work|working|works|load|loading|sync|syncing|connect|connecting|open|respond|responding|arrive|arrived|charge|charging|fixed)\b",
@@ -64,12 +78,34 @@ COMPLAINT = _cues(
     r"\bcharged (me )?(twice|again|double|two times)\b", r"\b(cancel|cancelling|canceling) my\b", r"\b(fed up|sick of|tired of)\b",
     r"\bnever again\b", r"\bwaste of\b", r"\b(rip.?off|scam)\b", r"\bno (response|reply|answer|one) (from|yet|has|after|for)\b",
     r"\b(worst|terrible|awful|horrible)\b", r"\bdisappoint", r"\bfrustrat", r"\bannoy",
+    # asking for a remedy: the company owes something
+    r"\b(i'?d like|i want|i need|please|i expect|i demand)( to get| to have)? (a |my |the )?(refund|replacement|money back|"
+    r"this (sorted|fixed|resolved)|the difference|it (returned|back|refunded)|(the )?\w+ (amount )?returned)\b",
+    r"\b(give|pay) (me )?back\b", r"\bnot what i paid\b", r"\b(never|nothing) (came|arrived|showed up)\b",
+    r"\b(hasn'?t|haven'?t|has not|have not|didn'?t|did not) (arrived|come|shown up|been (fixed|resolved|refunded|delivered))\b",
+    r"\bwithout (fixing|a single|any (warning|notice|reply)|warning|notice|asking)\b", r"\bi (never|didn'?t) (picked?|ordered?|agreed|asked)\b",
+    r"\b(every (single )?time|every\. ?time|\w+ (days|weeks|months|years) (ago|now|later))\b.*\b(still|again|nothing|no|not)\b",
+    r"\b(reboots?|crash(es|ed)?|freez(es|ing)|drops? (off|out)|disconnects?|stutters?|lags?|buzz(es)?|flicker(s|ing)?) "
+    r"(itself|all the time|constantly|every|randomly|several|again|whenever|when|on|at|after|since)\b",
+    r"\b(randomly|intermittently) (don'?t|doesn'?t|stop|fail|turn)\b", r"\b(cracked|damaged|dead on arrival|doa|faulty|defective)\b",
+    r"\bcash grab\b", r"\bdark patterns?\b", r"🙄|🙃", r"\blove that for me\b", r"\bthis needs fixing\b",
+    r"\bi just want (a human|my money|it to work)\b",
+)
+# A support agent or moderator answering: informing, confirming, apologising; neither asks nor complains.
+STAFF_REPLY = _cues(
+    r"^(hi|hello|hey|dear) [a-z]+[,!]", r"\bthanks for (your patience|getting in touch|reaching out|contacting|the detailed|letting us know)\b",
+    r"\bsorry (for|about) (the (wait|trouble|inconvenience|hassle|delay)|that)\b", r"\bi'?ve (issued|sent|reversed|refunded|"
+    r"escalated|reproduced|passed|forwarded|credited|updated|checked|reset|cancell?ed)\b", r"\bwe'?ve (reproduced|fixed|issued|"
+    r"sent|refunded|reversed|escalated|passed)\b", r"\byour (ticket|case|order) (number|#)", r"\ba member of our team\b",
+    r"\byou'?ll (see|get|receive) (it|a|an|the)\b",
 )
 PRAISE = _cues(
     r"\b(thank|thanks|thx|ty|kudos|props|cheers)\b", r"\bshout ?out\b", r"\b(well|nicely) done\b",
     r"\b(great|nice|amazing|awesome|good|excellent|fantastic) (job|work|app|product|support|team|update|service|experience)\b",
     r"\b(love|loving|adore) (it|this|the|my|your|how)\b", r"\bworks? (great|perfectly|flawlessly|like a charm|beautifully|well)\b",
     r"\b(impressed|recommend|lifesaver|life saver|game ?changer)\b", r"\bbest (app|product|purchase|support|thing|decision)\b",
+    r"\b(thank (u|you)|credit to|hats off|brilliant|impressive|solid|worth it|satisfying|life changing|rock|rocks)\b",
+    r"\b(hasn'?t|never) let (me|us) down\b", r"\byou (lot|guys|folks|all) are (great|awesome|amazing|the best)\b",
 )
 ANNOUNCEMENT = _cues(
     r"\b(released|now available|is (now )?out|is live|rolling out|announcing|release notes|changelog|maintenance window)\b",
@@ -111,14 +147,16 @@ def classify_intent(text: str, sentiment: float | None, extra_cues: dict[str, re
         return Intent("question", f"asks for help: '{found}'")
     if m := RHETORICAL.search(lower):
         return Intent("complaint", f"rhetorical question: '{m.group(0).strip()}'")
+    if m := STAFF_REPLY.search(lower):
+        return Intent("other", f"a reply that informs: '{m.group(0).strip()}'")
     complaint = cue("complaint", COMPLAINT)
     if complaint and score < 0.25:
         return Intent("complaint", f"complaint: '{complaint}'")
     if score <= -0.25 and not asks:
         return Intent("complaint", f"negative sentiment {score:+.2f}")
     if asks and (m := QUESTION_START.search(lower)):
-        if score <= -0.5:
-            return Intent("complaint", f"negative question {score:+.2f}")
+        if m.group(1) == "why" and score <= -0.25:
+            return Intent("complaint", f"a 'why' question with negative sentiment {score:+.2f}")
         return Intent("question", f"question: '{m.group(0).strip()[:60]}'")
     if asks and score > -0.25:
         return Intent("question", "ends in a question mark")
