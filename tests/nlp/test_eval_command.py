@@ -20,3 +20,6 @@ def test_eval_prints_a_summary_and_writes_the_report(tmp_path, capsys, shared_da
     assert f"sentiment overall         macro-F1 {overall['macro_f1']:.3f}" in printed
     assert report["learned_topics"]["test_size"] == test_rows
     assert f"accuracy {report['learned_topics']['accuracy']:.3f}" in printed
+    tagging = report["tagging"]["test"]
+    assert f"intent macro-F1 {tagging['intent']['macro_f1']:.3f}" in printed
+    assert report["tagging"]["items"] == tagging["intent"]["items"] + report["tagging"]["dev"]["intent"]["items"]
