@@ -50,6 +50,7 @@ class EnrichmentRun:
     enriched: int = 0
     errors: int = 0
     shards: int = 0
+    emerging: dict | None = None  # what the emerging-topics refresh after it did (nlp.emerging)
 
 
 def export_pending(con, version: str, folder: Path, shard_rows: int = SHARD_ROWS) -> list[Path]:

@@ -115,6 +115,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     enriched = pipeline.enrich()
     print(f"enriched {enriched.enriched:,} items ({enriched.errors:,} could not be, see enrichments.error) with "
           f"pipeline {enriched.version}")
+    emerging = enriched.emerging
+    print(f"emerging topics: {emerging['recomputed']:,} of {emerging['periods']:,} {emerging['period_kind']}s recomputed, "
+          f"{emerging['themes']:,} themes")
     try:
         built = pipeline.build_marts()
     except QualityGateFailed as e:

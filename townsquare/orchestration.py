@@ -54,7 +54,8 @@ MARTS_DOC = """
 
 Runs whenever a source DAG has loaded new data (the `townsquare://warehouse/core` asset):
 
-1. **enrich** runs the NLP pipeline on content without an enrichment for the current pipeline version;
+1. **enrich** runs the NLP pipeline on content without an enrichment for the current pipeline version, then
+   refreshes the emerging topics of the periods that changed;
 2. **build_marts** resolves identities, checks the core tables, rebuilds every `mart_*` table and checks them;
 3. **publish** swaps a new serving snapshot in atomically (`townsquare://serving/current`). When a
    check fails nothing is published and the dashboard keeps the previous snapshot.
@@ -119,7 +120,7 @@ def marts_dag():
             from townsquare.pipeline import enrich
 
             run = enrich()
-            return {"version": run.version, "enriched": run.enriched, "errors": run.errors}
+            return {"version": run.version, "enriched": run.enriched, "errors": run.errors, "emerging": run.emerging}
 
         @task(pool=WAREHOUSE_POOL)
         def build_marts(enriched: dict) -> list[str]:

@@ -37,10 +37,15 @@ def load(batch_dirs: list[Path]) -> list[Manifest]:
 
 
 def enrich(processes: int | None = None):
-    """NLP enrichment of the content that has none for the current pipeline version."""
+    """NLP enrichment of the content that has none for the current pipeline version, then the emerging
+    topics of the periods whose content or enrichment changed."""
+    from nlp.emerging import refresh_emerging_topics
     from nlp.enrich import enrich as run_enrichment
 
-    return run_enrichment(processes)
+    run = run_enrichment(processes)
+    with writer() as con:
+        run.emerging = refresh_emerging_topics(con).as_dict()
+    return run
 
 
 def build_marts(run_id: str | None = None) -> list[str]:
