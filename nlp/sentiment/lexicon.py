@@ -6,7 +6,7 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
-from nlp.sentiment.vocabulary import COMMUNITY_WORDS, EMOJI, NEUTRALISED
+from nlp.sentiment.vocabulary import COMMUNITY_WORDS, EMOJI, HEAD_NEGATING_PREFIXES, NEUTRALISED
 
 
 @lru_cache(maxsize=1)
@@ -26,11 +26,21 @@ def lexicon() -> dict[str, float]:
 
 
 def word_valence(word: str) -> float:
-    """Valence of a lower-cased word, trying it without apostrophes ("dont" for "don't")."""
+    """Valence of a lower-cased word. A possessive ("life's") is looked up without its "'s"; other
+    apostrophes stay, as removing them makes new words ("he'll" is not "hell", "i'll" not "ill").
+    A hyphenated word is looked up whole, then by its last part, the head of an English compound
+    ("razor-sharp" is sharp, "user-friendly" friendly), then by its first ("error-prone", "heaven-sent")."""
     table = lexicon()
     if word in table:
         return table[word]
-    return table.get(word.replace("'", ""), 0.0)
+    if word.endswith("'s"):
+        return table.get(word[:-2], 0.0)
+    if "-" in word:
+        parts = word.split("-")
+        if parts[0] in HEAD_NEGATING_PREFIXES:
+            return 0.0  # "non-stop", "anti-spam": the prefix changes what the rest means
+        return table.get(parts[-1]) or table.get(parts[0], 0.0)
+    return 0.0
 
 
 @lru_cache(maxsize=4096)

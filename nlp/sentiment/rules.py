@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nlp.sentiment.lexicon import emoji_valence, lexicon, word_valence
-from nlp.sentiment.text import ELONGATION, Token
+from nlp.sentiment.text import ELONGATION, LAUGHTER, Token
 from nlp.sentiment.vocabulary import (
     AFTER_CONTRAST, BEFORE_CONTRAST, BOOST, BOOSTERS, CONCESSIVE_WORDS, CONTRAST_WORDS, DOWNTONE,
-    DOWNTONERS, DOWNTONING_PHRASES, IRONIC_FOLLOWERS, NEGATION_WINDOW, NEGATORS, NOT_NEGATING_NEXT,
-    PHRASES, SARCASTIC_PHRASES,
+    DOWNTONERS, DOWNTONING_PHRASES, EXCESS, EXCESS_WORDS, FUNCTION_VERBS, FUNCTION_WORDS, IRONIC_FOLLOWERS,
+    LESS, NEGATED_AUXILIARIES, NEGATION_WINDOW, NEGATORS, NOT_EXCESS_NEXT, NOT_NEGATING_NEXT, PHRASES,
+    SARCASTIC_PHRASES, VERBAL_NEGATORS,
 )
 
 CAPS_BOOST = 0.733          # VADER's emphasis for a word in capitals amid lower-case text
@@ -16,10 +17,14 @@ ELONGATION_BOOST = 0.4      # "soooo good": stretched letters add emphasis
 NEGATE_POSITIVE = -0.74     # "not good" is about three quarters as negative as "good" is positive
 NEGATE_NEGATIVE = -0.4      # "not bad" is mildly positive, far from "good"
 QUESTION_POSITIVE = 0.5     # "is it any good?" asks, it does not praise
+LAUGHTER_VALENCE = 1.6      # as "haha" in the lexicon
+FAILED_FUNCTION = -1.6      # "won't install": as negative as "problems" (-1.7) in the lexicon
 PHRASE_LENGTHS = (4, 3, 2)
 BREAKS = frozenset({"clause", "ellipsis", "bang", "question"})
 # "like" is sentiment only as a verb ("I like it"), not as filler ("it was like 3 hours").
-LIKE_AS_VERB_AFTER = frozenset("i we you they u ya would really dont don't do did didn't also still".split())
+LIKE_AS_VERB_AFTER = frozenset("""i we you they u ya would really dont don't do did didn't also still
+particularly especially actually truly genuinely totally definitely kinda quite""".split())
+WELL_AS_PRAISE = 1.0        # "works quite well", "very well made"; not "Well, ..." nor "as well"
 
 
 @dataclass
@@ -31,6 +36,8 @@ class Scored:
     consumed: list[bool] = field(default_factory=list)
     modifier: list[bool] = field(default_factory=list)
     cue: list[bool] = field(default_factory=list)     # sarcasm cues that need a complaint nearby
+    settled: list[bool] = field(default_factory=list)  # valence already includes its negation
+    rhetorical: set[int] = field(default_factory=set)  # negators opening a rhetorical question
     notes: list[str] = field(default_factory=list)
 
     def __post_init__(self):
@@ -40,6 +47,7 @@ class Scored:
         self.consumed = [False] * n
         self.modifier = [False] * n
         self.cue = [False] * n
+        self.settled = [False] * n
 
 
 def _words_from(tokens: list[Token], start: int, count: int) -> tuple[str, int] | None:
@@ -48,6 +56,9 @@ def _words_from(tokens: list[Token], start: int, count: int) -> tuple[str, int] 
     if end > len(tokens) or not all(t.is_word for t in tokens[start:end]):
         return None
     return " ".join(t.lower for t in tokens[start:end]), end
+
+
+PHRASE_STARTS = frozenset(phrase.split()[0] for phrase in (*PHRASES, *SARCASTIC_PHRASES))
 
 
 def _clean(word: str) -> str:
@@ -60,6 +71,9 @@ def apply_phrases(s: Scored) -> None:
     i = 0
     while i < len(tokens):
         matched = False
+        if tokens[i].lower not in PHRASE_STARTS:
+            i += 1  # most tokens start no phrase: skip the joins
+            continue
         for n in PHRASE_LENGTHS:
             found = _words_from(tokens, i, n)
             if not found:
@@ -81,6 +95,8 @@ def apply_phrases(s: Scored) -> None:
             if phrase in PHRASES:
                 s.valence[i] = PHRASES[phrase]
                 s.label[i] = f"'{phrase}'"
+                # "don't care", "not worth": the phrase already holds its negation
+                s.settled[i] = _clean(tokens[i].lower) in NEGATORS
                 for k in range(i, end):
                     s.consumed[k] = True
                 if phrase in DOWNTONING_PHRASES:
@@ -112,14 +128,25 @@ def apply_words(s: Scored, shouting: bool) -> None:
         nxt = next((t for t in tokens[i + 1:i + 2] if t.is_word), None)
         if _clean(word) in NEGATORS and nxt is not None and word_valence(nxt.lower):
             continue  # "no good": "no" negates, it is not itself scored
+        if word in EXCESS_WORDS and nxt is not None and tokens[i + 1] is nxt and not word_valence(nxt.lower) \
+                and nxt.lower not in NOT_EXCESS_NEXT and nxt.lower not in FUNCTION_WORDS:
+            s.valence[i] = EXCESS
+            s.label[i] = f"'{tok.text} {nxt.text}' (more than wanted)"
+            continue
         if (word in BOOSTERS or word in DOWNTONERS) and nxt is not None and (
                 word_valence(nxt.lower) or word_valence(_squeeze(nxt.lower))):
             s.modifier[i] = True
             continue
         if word == "like" and (i == 0 or tokens[i - 1].lower not in LIKE_AS_VERB_AFTER):
             continue
+        if word == "well" and i and tokens[i - 1].is_word and tokens[i - 1].lower not in ("as", "oh"):
+            s.valence[i] = WELL_AS_PRAISE
+            s.label[i] = f"'{tok.text}' (adverb)"
+            continue
         value = word_valence(word)
         label = f"'{tok.text}'"
+        if not value and LAUGHTER.fullmatch(word):
+            value, label = LAUGHTER_VALENCE, f"'{tok.text}' (laughter)"
         if not value and tok.elongated:
             value = word_valence(_squeeze(word)) or word_valence(ELONGATION.sub(r"\1", word))
         if value and tok.elongated:
@@ -137,8 +164,11 @@ def _squeeze(word: str) -> str:
 
 
 def _emoticon_guess(text: str) -> float:
-    """Emoticons missing from the lexicon: a smile or grin ends in ) ] D P 3, a frown in ( [ / \\."""
+    """Emoticons missing from the lexicon: a smile or grin ends in ) ] D P 3, a frown in ( [ / \\;
+    "-_-" (unimpressed) and "T_T" (tears) are faces looking down."""
     core = text.strip("<>")
+    if core in ("-_-", "-__-", "-___-", "T_T", "t_t"):
+        return -1.2 if core.startswith("-") else -2.0
     if core.endswith(("(", "[", "/", "\\")) or core.startswith((")", "]")) or text == "</3":
         return -1.6
     if core.endswith((")", "]", "D", "P", "p", "3", "}")) or core.startswith(("(", "[")) or "^" in core:
@@ -146,12 +176,62 @@ def _emoticon_guess(text: str) -> float:
     return 0.0
 
 
+def _negator_before(s: Scored, i: int) -> int | None:
+    """Index of a verbal negator ("not", "doesn't", "never", ...) up to NEGATION_WINDOW words before
+    token i in the same clause with no sentiment word in between, or None."""
+    seen = 0
+    j = i - 1
+    while j >= 0 and seen < NEGATION_WINDOW:
+        tok = s.tokens[j]
+        if tok.kind in BREAKS or tok.lower in CONTRAST_WORDS:
+            return None
+        if tok.is_word:
+            seen += 1
+            if _clean(tok.lower) in VERBAL_NEGATORS and j not in s.rhetorical:
+                return j
+            if s.valence[j]:
+                return None  # the negator belongs to that nearer word: "not wrong to respond"
+        j -= 1
+    return None
+
+
+def apply_failures(s: Scored) -> None:
+    """A negated verb of functioning is a failure report, the commonest complaint in support text:
+    "it won't install", "did not help", "never arrived", "can't connect"."""
+    for i, tok in enumerate(s.tokens):
+        if not tok.is_word or s.valence[i] or s.consumed[i] or tok.lower not in FUNCTION_VERBS:
+            continue
+        j = _negator_before(s, i)
+        if j is not None:
+            s.valence[i] = FAILED_FUNCTION
+            s.label[i] = f"'{s.tokens[j].text} ... {tok.text}' (fails)"
+            s.settled[i] = True
+
+
+def find_rhetorical_questions(s: Scored) -> None:
+    """A question opened by a negated auxiliary expects agreement, it does not deny: "Wouldn't that be
+    great?", "Isn't it lovely?". Its negator negates nothing and its praise is not just asked about."""
+    tokens = s.tokens
+    start = 0
+    for i, tok in enumerate(tokens + [Token(".", "clause", ".")]):
+        if tok.kind in ("bang", "question") or tok.text == "." or tok.kind == "ellipsis":
+            words = [k for k in range(start, i) if tokens[k].is_word]
+            if tok.kind == "question" and words and _clean(tokens[words[0]].lower) in NEGATED_AUXILIARIES:
+                s.rhetorical.add(words[0])
+                s.notes.append(f"rhetorical question '{tokens[words[0]].text} ...?': not a denial")
+            start = i + 1
+
+
 def apply_modifiers(s: Scored) -> None:
     """Intensifiers, downtoners and negation reaching back up to NEGATION_WINDOW words in the clause."""
     tokens = s.tokens
     for i, value in enumerate(list(s.valence)):
-        if not value or tokens[i].kind in ("symbol", "emoticon") or s.label[i].startswith("sarcasm"):
+        if not value or tokens[i].kind in ("symbol", "emoticon") or s.label[i].startswith("sarcasm") \
+                or s.settled[i]:
             continue
+        if i and tokens[i - 1].lower == "less":
+            value *= LESS
+            s.label[i] += " after 'less'"
         seen = 0
         j = i - 1
         negated = False
@@ -167,11 +247,11 @@ def apply_modifiers(s: Scored) -> None:
                     value += BOOST * decay if value > 0 else -BOOST * decay
                 elif (word in DOWNTONERS and s.modifier[j]) or (s.modifier[j] and s.consumed[j]):
                     value *= DOWNTONE
-                elif word in NEGATORS and not negated:
+                elif word in NEGATORS and not negated and j not in s.rhetorical and not s.consumed[j]:
                     after = tokens[j + 1].lower if j + 1 < len(tokens) else ""
                     if after in NOT_NEGATING_NEXT:
                         pass
-                    elif word == "never" and after in ("so", "this", "been"):
+                    elif word == "never" and any(t.lower in ("so", "this", "been") for t in tokens[j + 1:i]):
                         value *= 1.25  # "never been so happy" intensifies
                     else:
                         negated = True
@@ -225,8 +305,10 @@ def apply_sarcasm(s: Scored) -> None:
         follower = tokens[i + 1]
         nxt = tokens[i + 2]
         if follower.kind in ("ellipsis", "clause", "bang") and nxt.lower in IRONIC_FOLLOWERS:
-            rest_start, rest_end = _sentence_span(tokens, i + 2)
-            if any(v < 0 for v in s.valence[i + 2:]) or nxt.lower in ("another", "again"):
+            _, rest_end = _sentence_span(tokens, i + 2)
+            rest = s.valence[i + 2:rest_end]
+            # "Great... another outage" complains; "Yay! Another good interview" does not.
+            if any(v < 0 for v in rest) or (nxt.lower in ("another", "again") and not any(v > 0 for v in rest)):
                 s.valence[i] *= NEGATE_POSITIVE
                 s.label[i] += " (ironic)"
                 s.notes.append(f"sarcasm: '{tok.text}{follower.text} {nxt.text}'")
@@ -246,8 +328,10 @@ def apply_questions(s: Scored) -> None:
     """Praise inside a question is asked about, not given."""
     tokens = s.tokens
     for i, tok in enumerate(tokens):
-        if tok.kind == "question" and len(tok.text) == 1:
+        if tok.kind == "question":
             start, _ = _sentence_span(tokens, i - 1 if i else 0)
+            if any(k in s.rhetorical for k in range(start, i)):
+                continue
             for k in range(start, i):
                 if s.valence[k] > 0:
                     s.valence[k] *= QUESTION_POSITIVE

@@ -19,6 +19,9 @@ MENTION = re.compile(r"(?<![\w@])@\w+")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 ELONGATION = re.compile(r"(\w)\1{2,}")
+# Laughter in its many spellings ("ahahaha", "hahah", "hehehe", "jajaja", "lmaooo", "lolol").
+LAUGHTER = re.compile(r"a?(?:h+a+){2,}h*|(?:h+e+){2,}h*|(?:j+a+){2,}|l+o+l+[ol]*|lm+f*a+o+|ro+f+l+"
+                      r"|[bm]wa+(?:h+a+)+h*")
 
 EMOTICON = (r"(?<!\S)(?:[<>]?[:;=8xX][-o*'^]?[)\]}(\[{dDpP/\\|@3*$]+|[)\](\[dDpP][-o*'^]?[:;=]"
             r"|<3+|</3|\^_*\^|-_+-|T_T|:'\(|:'\))(?!\w)")
@@ -26,7 +29,7 @@ _EMOJI = r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2190-\u21FF\u2300-\
 TOKEN = re.compile(
     rf"(?P<emoticon>{EMOTICON})"
     r"|(?P<marker>(?<!\S)/s(?!\w))"
-    r"|(?P<word>[^\W\d_]+(?:'[^\W\d_]+)*)"
+    r"|(?P<word>[^\W\d_]+(?:['-][^\W\d_]+)*)"
     r"|(?P<ellipsis>\.{2,}|…)"
     r"|(?P<bang>!+)"
     r"|(?P<question>\?+)"

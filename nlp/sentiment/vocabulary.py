@@ -11,6 +11,27 @@ not no never none nobody nothing neither nor without cannot cant dont doesnt did
 werent wont wouldnt couldnt shouldnt havent hasnt hadnt aint nope neva
 """.split())
 NEGATION_WINDOW = 3
+# Negators of a verb ("doesn't install"), as opposed to of a noun ("no install needed").
+VERBAL_NEGATORS = frozenset("""
+not never cannot cant dont doesnt didnt isnt arent wasnt werent wont wouldnt couldnt shouldnt havent
+hasnt hadnt aint neva
+""".split())
+# A question opened by one of these expects a yes: "Isn't it great?", "Wouldn't that be nice?".
+NEGATED_AUXILIARIES = frozenset("""
+isnt arent wasnt werent dont doesnt didnt wont wouldnt couldnt shouldnt havent hasnt aint cant
+""".split())
+# Verbs of something functioning or being delivered, and "enough": negated, they report a failure
+# ("won't install", "does not support folders", "not loud enough").
+FUNCTION_VERBS = frozenset("""
+support supports supported enough
+work works worked working install installs installed load loads loaded loading open opens opened boot
+boots booted start starts started connect connects connected sync syncs synced charge charges charged
+charging print prints printed respond responds responded responding recognize recognizes recognized
+recognise recognises recognised detect detects detected arrive arrives arrived ship shipped deliver
+delivered help helps helped update updates updated download downloads downloaded upload uploads uploaded
+login log sign send sends sent reply replies replied answer answered fix fixes resolve resolved last
+lasted play plays played read reads function functions functioned
+""".split())
 # "not only", "no doubt" do not negate what follows.
 NOT_NEGATING_NEXT = frozenset({"only", "doubt", "just", "matter"})
 
@@ -21,14 +42,24 @@ absolutely amazingly awfully completely considerably decidedly deeply effing eno
 especially exceptionally extremely fabulously flipping flippin frickin fricking friggin fully
 fucking greatly hella highly hugely incredibly intensely majorly more most particularly purely
 quite really remarkably so substantially thoroughly totally tremendously uber unbelievably
-unusually utterly very super mega crazy insanely seriously literally soo sooo way too truly
+unusually utterly very super mega crazy insanely seriously literally soo sooo way too truly definitely
+certainly surely
 """.split())
 # ... and multiplicative damping for words that lower it ("slightly annoying", "kinda good").
 DOWNTONE = 0.55
 DOWNTONERS = frozenset("""
 almost barely hardly kinda kindof marginally occasionally partly scarcely slightly somewhat sorta
-sortof fairly little bit rather mildly
+sortof fairly little bit rather mildly few minor
 """.split())
+
+# "too small", "overly sensitive": more than wanted is a complaint, whatever the adjective. Before a
+# sentiment word they only intensify ("too cute"); "too much" / "too many" count by what follows.
+EXCESS_WORDS = frozenset({"too", "overly", "excessively"})
+EXCESS = -0.9
+NOT_EXCESS_NEXT = frozenset({"much", "many"})
+
+# "less buggy", "less accurate": the comparative turns the word round, at half its strength.
+LESS = -0.5
 
 # Contrast: the clause after "but" carries the writer's point; the one before counts less.
 CONTRAST_WORDS = frozenset({"but", "however", "yet", "nevertheless", "nonetheless", "anyway", "anyways"})
@@ -58,6 +89,11 @@ NEUTRALISED = {
     "shares": 0.0,
     "join": 0.5,
     "party": 0.8,
+    "offline": 0.0,     # "offline mode", "offline maps": a feature, not a fault
+    "amazon": 0.0,      # the shop, not the rain forest's grandeur
+    # Agreement in a reply ("yeah, will try") and certainty adverbs ("I can definitely see that") are
+    # discourse, not feeling; as intensifiers ("definitely great") they still boost through BOOSTERS.
+    "yeah": 0.4, "yep": 0.4, "definitely": 0.4, "certainly": 0.4, "truly": 0.4, "surely": 0.4,
 }
 
 # Community, support and slang words missing from VADER's lexicon (or weighted for this use).
@@ -84,7 +120,24 @@ COMMUNITY_WORDS = {
     "lmao": 1.5, "lmfao": 1.5, "rofl": 1.8, "haha": 1.6, "hahaha": 1.8, "hehe": 1.4, "yay": 2.4,
     "woohoo": 2.6, "woot": 2.2, "w00t": 2.2, "finally": 0.6, "recommend": 1.6, "recommended": 1.6,
     "upgrade": 0.6, "awesomeness": 3.0, "goat": 0.0, "dope": 1.6, "sick": -1.0,
+    # product and service reviews (a community's feedback threads read like them)
+    "junk": -2.4, "flaw": -1.8, "flaws": -1.6, "defects": -1.6, "malfunction": -1.8, "malfunctions": -1.8,
+    "malfunctioning": -2.0, "incompatible": -1.2, "unhelpful": -1.8, "drawback": -1.0, "drawbacks": -1.0,
+    "downsides": -1.0, "paperweight": -1.8, "non-existent": -1.8, "nonexistent": -1.8, "unable": -1.2,
+    "issue": -0.7, "issues": -0.8, "lacks": -1.3, "lacking": -1.3, "poorly": -1.9, "flimsy": -1.8,
+    "overpriced": -2.0, "pricey": -0.8, "expensive": -0.8, "hassle": -1.8, "cheaply": -1.5,
+    "clunky": -1.6, "cumbersome": -1.5, "tedious": -1.5, "outdated": -1.0, "quirks": -0.7,
+    "fast": 1.0, "faster": 1.0, "quick": 0.8, "snappy": 1.4, "smoothly": 1.4,
+    "simple": 0.8, "sharp": 1.0, "crisp": 1.2, "sturdy": 1.4, "durable": 1.4, "compact": 0.7,
+    "lightweight": 0.7, "handy": 1.4, "topnotch": 2.6, "top-notch": 2.6, "hassle-free": 1.8, "accurate": 1.0,
+    "inaccurate": -1.4, "convenient": 1.2, "yum": 1.8,
+    "reccomend": 1.6, "recomend": 1.6, "reccommend": 1.6,   # the commonest misspellings of "recommend"
+    # travel and delivery service
+    "delays": -1.3, "delayed": -1.4, "stranded": -2.0, "overbooked": -1.6,
 }
+
+# Prefixes after which the last part of a hyphenated word does not carry its own sentiment.
+HEAD_NEGATING_PREFIXES = frozenset({"non", "anti", "un", "dis", "de", "no", "counter"})
 
 # Multi-word expressions scored as one unit; their own words are not scored again.
 PHRASES = {
@@ -104,6 +157,20 @@ PHRASES = {
     "no complaints": 1.4, "can't complain": 1.2, "can't wait": 2.0, "cannot wait": 2.0,
     "the bomb": 2.8, "bad ass": 1.5, "to die for": 2.8, "kind of": 0.0, "sort of": 0.0,
     "a bit": 0.0, "a little": 0.0, "pretty much": 0.0, "no doubt": 0.6, "oh well": -0.6,
+    "not worth": -1.8, "worth it": 1.6, "worth every penny": 2.6, "worth the money": 1.8,
+    "a plus": 1.4, "big plus": 1.8, "like a charm": 2.6, "a breeze": 1.8, "top notch": 2.6,
+    "buyer beware": -2.4, "fell apart": -2.2, "falls apart": -2.2, "gave up": -1.4,
+    "sent it back": -1.6, "send it back": -1.6, "no need": 0.4,
+    "don't care": -1.2, "doesn't care": -1.2, "couldn't care less": -2.0,
+    "doesn't disappoint": 2.0, "does not disappoint": 2.0, "did not disappoint": 2.0,
+    "didn't disappoint": 2.0, "never disappoints": 2.4, "never fails to": 1.0,
+    # counterfactuals turn the comparative round: "could have been better" is a complaint
+    "could have been better": -1.2, "could've been better": -1.2, "couldve been better": -1.2,
+    "could be better": -1.0, "could have been worse": 0.8, "could've been worse": 0.8,
+    "couldve been worse": 0.8, "could be worse": 0.6,
+    "don't waste": -2.2, "do not waste": -2.2, "don't bother": -1.8, "do not bother": -1.8,
+    "wanted to like": -1.2, "wanted to love": -1.2, "hit and miss": -1.0, "hit or miss": -1.0,
+    "bait and switch": -2.0, "bang for the buck": 2.0, "bang for your buck": 2.0,
     "cut the mustard": 2.0, "under the weather": -2.0, "bus stop": 0.0, "lol jk": 0.8,
 }
 # Phrases that act as downtoners rather than carry sentiment.
