@@ -11,6 +11,7 @@ import nlp.components  # noqa: F401  (registers the components the config names)
 from nlp.settings import load_nlp_settings
 
 CONFIG = Path(__file__).with_name("pipeline.cfg")
+CALIBRATION = Path(__file__).with_name("sentiment") / "calibration.json"
 # Bump when a component's logic changes: with the config's hash it names the pipeline version, and
 # content without an enrichment of the current version is enriched again.
 CODE_VERSION = "2"
@@ -30,6 +31,7 @@ def pipeline_version(config: Path = CONFIG, settings_path: Path | str | None = N
     identity.update(load_nlp_settings(settings_path).fingerprint().encode("utf-8"))
     ner = spacy.util.load_config(config)["components"]["townsquare_entities"]["ner"]
     identity.update(f"ner={ner_available() if ner_enabled(ner) else 'off'}".encode())
+    identity.update(CALIBRATION.read_bytes())  # the sentiment calibration (nlp/sentiment/train_calibration.py)
     model = default_model_path()
     if model.exists():
         with open(model, "rb") as f:
