@@ -20,6 +20,13 @@ import re
 from dataclasses import dataclass
 
 
+# Gaps inside a cue are bounded (never `.*`): cue search stays linear on a pathological 1 MB post.
+SAME_SENTENCE = r"[^.!?\n]{0,200}"
+NEARBY = r".{0,200}"
+# A post says what it wants in its opening; the rest is detail (and a 1 MB paste costs nothing more).
+MAX_CHARS = 5_000
+
+
 def _cues(*patterns: str) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
@@ -58,14 +65,14 @@ IDEA = _cues(
 HELP = _cues(
     r"\bhow (do|can|could|should|would) (i|we|you|one)\b", r"\bhow to\b", r"\b(does|do|did|has|have) any(one|body)\b",
     r"\bany(one|body) (know|knows|else|here|able|have|has|tried|seen)\b",
-    r"\bis there (a|any) (way|setting|option|trick)\b", r"\bis it possible\b.*\?", r"\banything (else )?(i|we) (can|could|should) (try|do)\b", r"\bany (idea|ideas|tips|advice|suggestions|pointers|help)\b",
+    r"\bis there (a|any) (way|setting|option|trick)\b", r"\bis it possible\b" + SAME_SENTENCE + r"\?", r"\banything (else )?(i|we) (can|could|should) (try|do)\b", r"\bany (idea|ideas|tips|advice|suggestions|pointers|help)\b",
     r"\b(need|needs|want|looking for) (some )?(help|advice|assistance|guidance)\b", r"\bhelp me\b",
     r"\bcan'?t figure out\b", r"\bnot sure (how|what|why|if|whether|where)\b", r"\bwondering (if|how|whether|what|why|where)\b",
-    r"\bwhat (should|do|can) (i|we)\b", r"\bwhere (can|do|should) (i|we)\b", r"\bwhich (one|version|plan|model)\b.*\?",
+    r"\bwhat (should|do|can) (i|we)\b", r"\bwhere (can|do|should) (i|we)\b", r"\bwhich (one|version|plan|model)\b" + SAME_SENTENCE + r"\?",
     r"\bcan (i|we|you) (use|get|change|set|connect|export|import|move|transfer|reset|upgrade|downgrade)\b",
 )
 RHETORICAL = _cues(
-    r"\bwhy (does|do|is|are|can'?t|won'?t|isn'?t|doesn'?t|don'?t|did|would) .*\b(always|keep|keeps|still|again|never|so|even)\b",
+    r"\bwhy (does|do|is|are|can'?t|won'?t|isn'?t|doesn'?t|don'?t|did|would) " + SAME_SENTENCE + r"\b(always|keep|keeps|still|again|never|so|even)\b",
     r"\bhow (hard|difficult) (is it|can it be)\b", r"\bhow many (more )?times\b", r"\bwhat'?s the point\b",
     r"\b(is|are) (any|no)(one|body) (even )?(listening|reading|working|there)\b", r"\bseriously\s*\?",
     r"\bare you (kidding|serious|joking)\b", r"\bwhy (even|would anyone)\b", r"\bwhat (a joke|happened to)\b",
@@ -84,7 +91,7 @@ COMPLAINT = _cues(
     r"\b(give|pay) (me )?back\b", r"\bnot what i paid\b", r"\b(never|nothing) (came|arrived|showed up)\b",
     r"\b(hasn'?t|haven'?t|has not|have not|didn'?t|did not) (arrived|come|shown up|been (fixed|resolved|refunded|delivered))\b",
     r"\bwithout (fixing|a single|any (warning|notice|reply)|warning|notice|asking)\b", r"\bi (never|didn'?t) (picked?|ordered?|agreed|asked)\b",
-    r"\b(every (single )?time|every\. ?time|\w+ (days|weeks|months|years) (ago|now|later))\b.*\b(still|again|nothing|no|not)\b",
+    r"\b(every (single )?time|every\. ?time|\w+ (days|weeks|months|years) (ago|now|later))\b" + NEARBY + r"\b(still|again|nothing|no|not)\b",
     r"\b(reboots?|crash(es|ed)?|freez(es|ing)|drops? (off|out)|disconnects?|stutters?|lags?|buzz(es)?|flicker(s|ing)?) "
     r"(itself|all the time|constantly|every|randomly|several|again|whenever|when|on|at|after|since)\b",
     r"\b(randomly|intermittently) (don'?t|doesn'?t|stop|fail|turn)\b", r"\b(cracked|damaged|dead on arrival|doa|faulty|defective)\b",
@@ -130,7 +137,7 @@ class Intent:
 
 def classify_intent(text: str, sentiment: float | None, extra_cues: dict[str, re.Pattern] | None = None) -> Intent:
     """The dominant intent of a text, given its sentiment score (None when not scored)."""
-    lower = text.lower().replace("’", "'")
+    lower = text[:MAX_CHARS].lower().replace("’", "'")
     extra = extra_cues or {}
     score = sentiment or 0.0
 

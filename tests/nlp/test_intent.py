@@ -48,3 +48,9 @@ def test_other_languages_are_not_classified_and_say_why(tmp_path):
     assert doc._.language == "es" and doc._.intent is None and "written in es" in doc._.intent_reason
     english = nlp("How can I reset the password of my account? I cannot find the option anywhere")
     assert english._.intent == "question"
+
+
+@pytest.mark.timeout(120)  # a hang guard, not a speed test: before the fix this input took hours
+@pytest.mark.parametrize("text", ["why does it " * 90_000, "every time " * 100_000, "is the " * 150_000])
+def test_a_pathological_megabyte_is_classified_not_hung(text):
+    assert classify_intent(text, 0.0).label in ("question", "complaint", "other")
