@@ -328,6 +328,15 @@ def check_enriched(shards: list[Path]) -> dict:
             "languages": counts("language"), "sentiment": counts("sentiment_label"), "filled": filled}
 
 
+def code_state() -> str:
+    """The commit measured, and whether the NLP code differed from it (others edit while benchmarks run)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown commit"
+    return commit + (" with uncommitted changes under nlp/" if git("status", "--porcelain", "--", "nlp") else "")
+
+
 def machine() -> str:
     cpuinfo = Path("/proc/cpuinfo").read_text()
     model = next((l.split(":", 1)[1].strip() for l in cpuinfo.splitlines() if l.startswith("model name")), "?")
@@ -367,7 +376,7 @@ def main() -> int:
         raise SystemExit(f"no configuration at {args.config}")
     report = {"command": shlex.join([_relative(Path(sys.executable)), "bench/enrich.py", *sys.argv[1:]]), "machine": machine(),
               "date": time.strftime("%Y-%m-%d"), "ner_package": _installed(REFERENCE_DISTRIBUTION),
-              "config": _relative(args.config)}
+              "config": _relative(args.config), "code": code_state()}
 
     corpus, sources = load_corpus(args.items)
     reference = corpus[:args.reference_items]
@@ -476,7 +485,8 @@ def markdown(report: dict) -> str:
     any_ours = next(iter(report["ours"].values()))
     sources = ", ".join(f"{k} {v:,}" for k, v in report["sources"].items())
     out = [f"\n### NLP enrichment ({report['date']})\n",
-           f"Command: `{report['command']}`. Machine: {report['machine']}. Pipeline `{report['version']}`: "
+           f"Command: `{report['command']}` at {report['code']}. Machine: {report['machine']}. "
+           f"Pipeline `{report['version']}`: "
            f"{', '.join(any_ours['profile']['pipeline'])} (nlp/pipeline.cfg at run time; learned-topics model trained "
            f"on banking77 first, {report['train_seconds']:.0f}s, not timed; taxonomy and catalogue from "
            f"`{report['config']}`). Optional pretrained NER package "
