@@ -10,7 +10,8 @@ The texts are real items from ../shared/data, read in place: Stack Exchange post
 HTML to text as the connector does) and comments of stackexchange_cardano, the tweets of
 twitter_v2_threads_twarc, twcs_sample and the VADER ground-truth texts; shuffled once (seed 0) and
 cycled to --items. Townsquare runs the way production does: Parquet shards of nlp.enrich.SHARD_ROWS
-items, each enriched by a fresh `python -m nlp.enrich SHARD` interpreter, two at a time; the wall
+items, enriched by one fresh `python -m nlp.enrich SHARD...` interpreter per core, each taking every other
+shard; the wall
 clock includes every worker's start-up and pipeline build. The pipeline is whatever
 nlp/pipeline.cfg says at run time, with a learned-topics model trained first (banking77, not timed)
 and the taxonomy and catalogue of --config, so every component does its work; it runs as configured
@@ -82,12 +83,12 @@ def texts_of(paths):
 if mode == "enrich":
     # Exactly what production's `python -m nlp.enrich SHARD` runs, in this interpreter so its peak can be read.
     import runpy
-    sys.argv = ["nlp.enrich", args[0]]
+    sys.argv = ["nlp.enrich", *args[0].split(",")]
     runpy.run_module("nlp.enrich", run_name="__main__", alter_sys=True)
 elif mode == "tokenize":
     import spacy
     tokenizer = spacy.blank("en").tokenizer
-    texts = texts_of([args[0]])
+    texts = texts_of(args[0].split(","))
     out["tokens"] = sum(len(doc) for doc in tokenizer.pipe(texts, batch_size=int(args[1])))
 elif mode == "tutorial":
     # The usual recipe: pretrained pipeline through nlp.pipe, then VADER on each document's text.
@@ -95,7 +96,7 @@ elif mode == "tutorial":
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
     nlp = spacy.load(args[2])
     analyzer = SentimentIntensityAnalyzer()
-    texts = texts_of([args[0]])
+    texts = texts_of(args[0].split(","))
     loaded, loaded_cpu = time.perf_counter(), cpu()
     entities = 0
     for doc in nlp.pipe(texts, batch_size=int(args[1])):
@@ -284,11 +285,12 @@ class MemoryWatch:
 
 
 def on_both_cores(mode: str, shards: list[Path], env: dict, *extra: str) -> dict:
-    """One fresh worker per shard, PROCESSES at a time (as nlp.enrich.enrich schedules them)."""
+    """One fresh worker per core, each taking every PROCESSES-th shard (as nlp.enrich.enrich schedules them)."""
+    groups = [",".join(map(str, shards[w::PROCESSES])) for w in range(min(PROCESSES, len(shards)))]
     with MemoryWatch() as watch:
         start = time.perf_counter()
         with ThreadPoolExecutor(PROCESSES) as pool:
-            workers = list(pool.map(lambda shard: watch.run(mode, str(shard), *extra, env=env), shards))
+            workers = list(pool.map(lambda group: watch.run(mode, group, *extra, env=env), groups))
         wall = time.perf_counter() - start
     return {"wall_seconds": wall, "workers": workers, "whole_peak_mib": watch.peak_mib}
 

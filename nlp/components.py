@@ -21,6 +21,7 @@ from nlp.intent import classify_intent, compile_extra_cues
 from nlp.language import DEFAULT_LANGUAGES, MIN_CONFIDENCE, identify_language
 from nlp.settings import load_nlp_settings
 from nlp.taxonomy import Taxonomy
+from nlp.text import doc_text
 from nlp.wordforms import words
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class LanguageTagger:
         self.languages, self.min_confidence = tuple(languages), min_confidence
 
     def __call__(self, doc: Doc) -> Doc:
-        found = identify_language(doc.text, self.languages, self.min_confidence)
+        found = identify_language(doc_text(doc), self.languages, self.min_confidence)
         doc._.language, doc._.language_confidence, doc._.language_reason = found.code, found.confidence, found.reason
         return doc
 
@@ -61,7 +62,8 @@ class TaxonomyTopics:
         if not self.taxonomy or doc._.language not in ENGLISH_OR_UNDETERMINED:
             doc._.topics, doc._.topic_evidence = [], []
             return doc
-        found = self.taxonomy.match(words(doc.text), doc.text.lower())
+        text = doc_text(doc)
+        found = self.taxonomy.match(words(text), text.lower())
         doc._.topics = [m.topic for m in found]
         doc._.topic_evidence = [f"{m.topic}: {m.evidence}" for m in found]
         return doc
@@ -82,7 +84,7 @@ class IntentTagger:
         if doc._.language not in ENGLISH_OR_UNDETERMINED:
             doc._.intent, doc._.intent_reason = None, f"not classified: written in {doc._.language}, the rules are English"
             return doc
-        found = classify_intent(doc.text, doc._.get("sentiment"), self.extra_cues)
+        found = classify_intent(doc_text(doc), doc._.get("sentiment"), self.extra_cues)
         doc._.intent, doc._.intent_reason = found.label, found.reason
         return doc
 
@@ -114,7 +116,7 @@ class EntityTagger:
         if self.ner is None:
             return
         english = [d for d in docs if d._.language in ENGLISH_OR_UNDETERMINED]
-        for doc, mentions in zip(english, self.ner.find_all([d.text for d in english])):
+        for doc, mentions in zip(english, self.ner.find_all([doc_text(d) for d in english])):
             known = {e.name.lower() for e in doc._.entities}
             doc._.entities += [m for m in mentions if m.name.lower() not in known]
 

@@ -29,6 +29,7 @@ from warehouse import settings
 from warehouse.db import writer
 
 SHARD_ROWS = 5_000
+MIN_SHARD_ROWS = 500  # below this a second worker costs more to start than it saves
 BATCH_SIZE = 256
 
 ENRICHED = pa.schema([
@@ -53,14 +54,19 @@ class EnrichmentRun:
     emerging: dict | None = None  # what the emerging-topics refresh after it did (nlp.emerging)
 
 
-def export_pending(con, version: str, folder: Path, shard_rows: int = SHARD_ROWS) -> list[Path]:
-    """Write the items that have no enrichment of `version` to Parquet shards; return their paths."""
-    reader = con.sql("""
-        select c.content_id, c.community_id, c.text_hash, c.title, c.body_text
-        from content c
-        where not exists (select 1 from enrichments e where e.content_id = c.content_id
-                          and e.text_hash = c.text_hash and e.pipeline_version = ?)
-        order by c.content_id""", params=[version]).to_arrow_reader(shard_rows)
+PENDING = """
+    from content c
+    where not exists (select 1 from enrichments e where e.content_id = c.content_id
+                      and e.text_hash = c.text_hash and e.pipeline_version = ?)"""
+
+
+def export_pending(con, version: str, folder: Path, workers: int = 1) -> list[Path]:
+    """Write the items that have no enrichment of `version` to Parquet shards; return their paths. Shards
+    hold at most SHARD_ROWS items, and fewer when there is little to do, so every worker gets one."""
+    [(pending,)] = con.execute(f"select count(*) {PENDING}", [version]).fetchall()
+    shard_rows = max(MIN_SHARD_ROWS, min(SHARD_ROWS, -(-pending // max(1, workers))))
+    reader = con.sql(f"select c.content_id, c.community_id, c.text_hash, c.title, c.body_text {PENDING} "
+                     "order by c.content_id", params=[version]).to_arrow_reader(shard_rows)
     folder.mkdir(parents=True, exist_ok=True)
     shards = []
     for i, batch in enumerate(reader):
@@ -86,9 +92,17 @@ def _row(item: dict, version: str, now: dt.datetime, doc=None, error: str | None
         "entities": [e.as_row() for e in tags.entities or []]}
 
 
-def enrich_shard(shard: Path) -> Path:
-    """Enrich one pending shard into the enriched shard beside it (runs in a worker process)."""
+def enrich_shards(shards: list[Path]) -> list[Path]:
+    """Enrich pending shards into the enriched shards beside them, with one pipeline (a worker's job)."""
     nlp, version = build_pipeline(), pipeline_version()
+    return [_enrich_shard(nlp, version, shard) for shard in shards]
+
+
+def enrich_shard(shard: Path) -> Path:
+    return enrich_shards([shard])[0]
+
+
+def _enrich_shard(nlp, version: str, shard: Path) -> Path:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     items = pq.read_table(shard).to_pylist()
     texts = [prepare(i["title"], i["body_text"]) for i in items]
@@ -106,18 +120,23 @@ def enrich_shard(shard: Path) -> Path:
                     rows.append(_row(item, version, now, nlp(text)))
                 except Exception as e:  # noqa: BLE001 - recorded on the item
                     rows.append(_row(item, version, now, error=f"{type(e).__name__}: {e}"[:500]))
-    out = shard.with_name(shard.name.replace("pending-", "enriched-"))
+    out = _enriched_path(shard)
     pq.write_table(pa.Table.from_pylist(rows, schema=ENRICHED), out)
     return out
 
 
-def _enrich_in_subprocess(shard: Path) -> Path:
-    # A fresh interpreter per shard rather than multiprocessing: inside an Airflow task, multiprocessing's
-    # spawn re-imports the task runner, which may not touch Airflow's database; `python -m` imports only us.
-    done = subprocess.run([sys.executable, "-m", "nlp.enrich", str(shard)], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"enriching {shard} failed (exit {done.returncode}): {done.stderr[-2000:]}")
+def _enriched_path(shard: Path) -> Path:
     return shard.with_name(shard.name.replace("pending-", "enriched-"))
+
+
+def _enrich_in_subprocess(shards: list[Path]) -> list[Path]:
+    # A fresh interpreter per worker rather than multiprocessing: inside an Airflow task, multiprocessing's
+    # spawn re-imports the task runner, which may not touch Airflow's database; `python -m` imports only us.
+    # One worker takes several shards, so imports and the pipeline build are paid once per core.
+    done = subprocess.run([sys.executable, "-m", "nlp.enrich", *map(str, shards)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"enriching {shards[0].parent} failed (exit {done.returncode}): {done.stderr[-2000:]}")
+    return [_enriched_path(s) for s in shards]
 
 
 def load_enriched(con, shards: list[Path]) -> int:
@@ -133,18 +152,20 @@ def enrich(processes: int | None = None) -> EnrichmentRun:
     version = pipeline_version()
     run = EnrichmentRun(version)
     folder = settings.home() / "nlp" / version / uuid.uuid4().hex[:12]
+    cores = max(1, processes or os.cpu_count() or 1)
     with writer() as con:
-        pending = export_pending(con, version, folder)
+        pending = export_pending(con, version, folder, cores)
     run.shards = len(pending)
     run.pending = sum(pq.read_metadata(p).num_rows for p in pending)
     if not pending:
         return run
-    workers = max(1, min(processes or os.cpu_count() or 1, len(pending)))
+    workers = min(cores, len(pending))
     if workers == 1:
-        enriched = [enrich_shard(p) for p in pending]
+        enriched = enrich_shards(pending)
     else:
         with ThreadPoolExecutor(workers) as pool:
-            enriched = list(pool.map(_enrich_in_subprocess, pending))
+            enriched = [path for paths in pool.map(_enrich_in_subprocess, [pending[w::workers] for w in range(workers)])
+                        for path in paths]
     with writer() as con:
         run.enriched = load_enriched(con, enriched)
         run.errors = con.execute("select count(*) from read_parquet(?) where error is not null",
@@ -153,4 +174,4 @@ def enrich(processes: int | None = None) -> EnrichmentRun:
 
 
 if __name__ == "__main__":
-    enrich_shard(Path(sys.argv[1]))
+    enrich_shards([Path(a) for a in sys.argv[1:]])

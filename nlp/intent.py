@@ -27,8 +27,47 @@ NEARBY = r".{0,200}"
 MAX_CHARS = 5_000
 
 
-def _cues(*patterns: str) -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+class Cues:
+    """A family of cue patterns searched one by one, each only when a word it cannot match without is in
+    the text: one combined alternation costs a scan per branch on every post (~4 µs each, 130 µs per
+    family), the substring checks almost nothing."""
+
+    def __init__(self, patterns: tuple[str, ...]):
+        self.patterns = [(_triggers(p), re.compile(p)) for p in patterns]
+
+    def search(self, lower: str) -> re.Match | None:
+        for triggers, pattern in self.patterns:
+            if (triggers is None or any(t in lower for t in triggers)) and (m := pattern.search(lower)):
+                return m
+        return None
+
+
+def _triggers(pattern: str) -> tuple[str, ...] | None:
+    """Words a match must contain: a literal word outside any group, else the first group's alternatives
+    when they are all plain words; None when the pattern has neither (it is always searched)."""
+    outside, depth, i = [], 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            outside.append(" ")
+            i += 2
+            continue
+        depth += c == "("
+        optional = pattern[i + 1:i + 2] in ("?", "*", "{")  # `plans?`: only "plan" is certain
+        outside.append(c if depth == 0 and c not in "[]" and not optional else " ")
+        depth -= c == ")"
+        i += 1
+    words = [w for w in re.findall(r"[a-z']+", "".join(outside)) if len(w) >= 3 and "'" not in w]
+    if words and "[" not in pattern.split(words[0])[0][-1:]:
+        return (max(words, key=len),)
+    first = re.match(r"\\b\(([a-z |]+)\)", pattern)
+    if first and all(first.group(1).split("|")):
+        return tuple(alternative.strip() for alternative in first.group(1).split("|"))
+    return None
+
+
+def _cues(*patterns: str) -> Cues:
+    return Cues(patterns)
 
 
 IDEA = _cues(
@@ -141,7 +180,7 @@ def classify_intent(text: str, sentiment: float | None, extra_cues: dict[str, re
     extra = extra_cues or {}
     score = sentiment or 0.0
 
-    def cue(name: str, pattern: re.Pattern) -> str | None:
+    def cue(name: str, pattern: Cues) -> str | None:
         for p in (pattern, extra.get(name)):
             if p is not None and (m := p.search(lower)):
                 return m.group(0).strip()

@@ -26,3 +26,12 @@ def words_only(text: str) -> str:
     """The text without links, @mentions, hashtag marks and anything that is not a letter or a space."""
     text = MENTION.sub(" ", URL.sub(" ", text)).replace("#", " ")
     return " ".join("".join(c if c.isalpha() else " " for c in text).split())
+
+
+def doc_text(doc) -> str:
+    """A Doc's text, built once: spaCy rebuilds `Doc.text` from its tokens on every access, and each
+    component reads it (about a fifth of the enrichment's time before this was cached)."""
+    text = doc.user_data.get("townsquare_text")
+    if text is None:
+        text = doc.user_data["townsquare_text"] = doc.text
+    return text

@@ -5,6 +5,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.sentiment.scorer import score_sentiment
+from nlp.text import doc_text
 
 EXTENSIONS = {"sentiment": 0.0, "sentiment_label": "neutral", "sentiment_reasons": None}
 
@@ -27,7 +28,7 @@ class SentimentComponent:
             doc._.sentiment, doc._.sentiment_label = None, None
             doc._.sentiment_reasons = [f"not scored: written in {language}, the scorer is English-only"]
             return doc
-        result = score_sentiment(doc.text)
+        result = score_sentiment(doc_text(doc))
         doc._.sentiment = result.score
         doc._.sentiment_label = result.label
         doc._.sentiment_reasons = list(result.reasons)

@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.text import doc_text
 from nlp.topics_learned.model import TopicModel, default_model_path
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ class LearnedTopics:
     def tag(self, docs: list[Doc]) -> None:
         if self.model is None:
             return  # extension defaults: None, 0.0
-        for doc, (label, confidence) in zip(docs, self.model.predict([d.text for d in docs], self.threshold)):
+        for doc, (label, confidence) in zip(docs, self.model.predict([doc_text(d) for d in docs], self.threshold)):
             doc._.learned_topic = label
             doc._.learned_topic_confidence = confidence
 
