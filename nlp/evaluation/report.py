@@ -24,6 +24,7 @@ def evaluate_all() -> dict:
 def summary_lines(report: dict) -> list[str]:
     lines = [f"pipeline {report['pipeline_version']}"]
     sentiment = report["sentiment"]
+    lines.append("sentiment on the held-out (test) half of vader_ground_truth; the dev half is in the JSON report")
     for dataset in (*sentiment["ground_truth"]["datasets"], "overall"):
         ours, vader = sentiment["scorers"]["townsquare"][dataset], sentiment["scorers"]["vader"][dataset]
         lines.append(f"sentiment {dataset:<15} macro-F1 {ours['macro_f1']:.3f} (VADER {vader['macro_f1']:.3f}), "
