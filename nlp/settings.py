@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from warehouse.settings import ConfigError, config_path
+from warehouse.settings import ConfigError, config_path, read_toml
 
 ENTITY_TYPES = ("PRODUCT", "BRAND")
 INTENTS = ("question", "idea", "complaint", "praise", "other")
@@ -63,10 +62,7 @@ def load_nlp_settings(path: Path | str | None = None) -> NlpSettings:
     path = Path(path) if path is not None else config_path()
     if not path.exists():
         return NlpSettings()
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: not valid TOML ({e})") from None
+    raw = read_toml(path)
     return NlpSettings(_taxonomy(raw, path), _catalogue(raw, path), _intent_cues(raw, path))
 
 

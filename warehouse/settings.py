@@ -123,6 +123,15 @@ def config_path() -> Path:
     return Path(os.environ.get("TOWNSQUARE_CONFIG", "townsquare.toml")).resolve()
 
 
+def read_toml(path: Path) -> dict:
+    """The configuration file's tables; invalid TOML is a ConfigError naming the file and the line."""
+    with Path(path).open("rb") as f:
+        try:
+            return tomllib.load(f)
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{path}: not valid TOML ({e})") from None
+
+
 def load_config(path: Path | None = None) -> Config:
     """Read the configuration; a missing default file means no configured sources."""
     explicit = path is not None or "TOWNSQUARE_CONFIG" in os.environ
@@ -131,11 +140,7 @@ def load_config(path: Path | None = None) -> Config:
         if explicit:
             raise ConfigError(f"configuration file {path} does not exist: create it or unset TOWNSQUARE_CONFIG")
         return Config()
-    with path.open("rb") as f:
-        try:
-            raw = tomllib.load(f)
-        except tomllib.TOMLDecodeError as e:
-            raise ConfigError(f"{path}: not valid TOML ({e})") from None
+    raw = read_toml(path)
     sources = []
     for i, entry in enumerate(raw.get("sources", [])):
         where = f"{path}: [[sources]] entry {i + 1}"

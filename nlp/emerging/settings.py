@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,11 +44,7 @@ def load_settings(path: Path | None = None) -> EmergingSettings:
     path = Path(path) if path is not None else warehouse_settings.config_path()
     if not path.exists():
         return EmergingSettings()
-    with path.open("rb") as f:
-        try:
-            raw = tomllib.load(f)
-        except tomllib.TOMLDecodeError as e:
-            raise ConfigError(f"{path}: not valid TOML ({e})") from None
+    raw = warehouse_settings.read_toml(path)
     topics = raw.get("topics", {})
     table = topics.get("emerging", {}) if isinstance(topics, dict) else {}
     if not isinstance(table, dict):
