@@ -111,12 +111,14 @@ class EntityTagger:
             yield from batch
 
     def tag(self, docs: list[Doc]) -> None:
+        taken = {}
         for doc in docs:
-            doc._.entities = self.catalogue.find(doc) if self.catalogue else []
+            doc._.entities, taken[id(doc)] = self.catalogue.find(doc) if self.catalogue else ([], [])
         if self.ner is None:
             return
         english = [d for d in docs if d._.language in ENGLISH_OR_UNDETERMINED]
-        for doc, mentions in zip(english, self.ner.find_all([doc_text(d) for d in english])):
+        found = self.ner.find_all([doc_text(d) for d in english], [taken[id(d)] for d in english])
+        for doc, mentions in zip(english, found):
             known = {e.name.lower() for e in doc._.entities}
             doc._.entities += [m for m in mentions if m.name.lower() not in known]
 

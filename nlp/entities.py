@@ -48,13 +48,15 @@ class Catalogue:
     def __bool__(self) -> bool:
         return bool(self.entries)
 
-    def find(self, doc: Doc) -> list[Entity]:
+    def find(self, doc: Doc) -> tuple[list[Entity], list[tuple[int, int]]]:
+        """The catalogue entries a doc mentions, and the character ranges of the mentions."""
         # The longest mention wins where names overlap: "Lumen App" is the app, not also the brand Lumen.
+        spans = filter_spans(self.matcher(doc, as_spans=True))
         names = []
-        for span in filter_spans(self.matcher(doc, as_spans=True)):
+        for span in spans:
             if span.label_ not in names:
                 names.append(span.label_)
-        return [Entity(n, self.entries[n].type, "catalogue") for n in names]
+        return [Entity(n, self.entries[n].type, "catalogue") for n in names], [(s.start_char, s.end_char) for s in spans]
 
 
 def ner_available() -> str | None:
@@ -74,13 +76,17 @@ class NamedEntities:
         self.nlp = spacy.load(NER_PACKAGE, exclude=["tok2vec", "tagger", "parser", "attribute_ruler",
                                                     "lemmatizer", "senter"])
 
-    def find_all(self, texts: list[str], batch_size: int = 256) -> list[list[Entity]]:
+    def find_all(self, texts: list[str], taken: list[list[tuple[int, int]]], batch_size: int = 256) -> list[list[Entity]]:
+        """Named entities of each text, leaving out those overlapping `taken` character ranges (what the
+        catalogue found) and @handles (mentions of accounts, which the connectors already record)."""
         found = []
-        for doc in self.nlp.pipe((t[:NER_MAX_CHARS] for t in texts), batch_size=batch_size):
+        for doc, ranges in zip(self.nlp.pipe((t[:NER_MAX_CHARS] for t in texts), batch_size=batch_size), taken):
             mentions, seen = [], set()
             for ent in doc.ents:
                 name = " ".join(ent.text.split())
-                if ent.label_ in NER_LABELS and (name.lower(), ent.label_) not in seen:
+                overlaps = any(ent.start_char < end and start < ent.end_char for start, end in ranges)
+                if (ent.label_ in NER_LABELS and not overlaps and not name.startswith(("@", "#"))
+                        and (name.lower(), ent.label_) not in seen):
                     seen.add((name.lower(), ent.label_))
                     mentions.append(Entity(name, ent.label_, "ner"))
             found.append(mentions)

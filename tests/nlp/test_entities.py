@@ -61,3 +61,11 @@ def test_turning_ner_on_or_off_changes_the_pipeline_version(config, with_ner, mo
     monkeypatch.setenv("TOWNSQUARE_NER", "off")
     assert pipeline_version(settings_path=config) != on
     assert not any(e.source == "ner" for e in build_pipeline(settings_path=config)("Tim Cook at Apple")._.entities)
+
+
+def test_ner_does_not_repeat_what_the_catalogue_found_or_account_handles(config, with_ner):
+    nlp = build_pipeline(settings_path=config)
+    doc = nlp("Thanks @Brightly! Moving the whole office from the Lumen Hub to Brightly Cloud with Microsoft next week.")
+    texts = [e.name for e in doc._.entities]
+    assert "Lumen Hub" in texts and not any("lumen hub" in t.lower() for t in texts if t != "Lumen Hub")
+    assert not any(t.startswith("@") for t in texts)
