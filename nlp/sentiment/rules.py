@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from nlp.sentiment.lexicon import emoji_valence, lexicon, word_valence
-from nlp.sentiment.text import ELONGATION, LAUGHTER, Token
+from nlp.sentiment.text import ELONGATION, LAUGHTER, Token, is_elongated
 from nlp.sentiment.vocabulary import (
     AFTER_CONTRAST, BEFORE_CONTRAST, BOOST, BOOSTERS, CONCESSIVE_WORDS, CONTRAST_WORDS, DOWNTONE,
     DOWNTONERS, DOWNTONING_PHRASES, EXCESS, EXCESS_WORDS, FUNCTION_VERBS, FUNCTION_WORDS, IRONIC_FOLLOWERS,
@@ -53,12 +54,24 @@ class Scored:
 def _words_from(tokens: list[Token], start: int, count: int) -> tuple[str, int] | None:
     """The next `count` tokens as a lower-case phrase if they are all words, with the end index."""
     end = start + count
-    if end > len(tokens) or not all(t.is_word for t in tokens[start:end]):
+    if end > len(tokens):
         return None
-    return " ".join(t.lower for t in tokens[start:end]), end
+    run = tokens[start:end]
+    for t in run:
+        if not t.is_word:
+            return None
+    return " ".join([t.lower for t in run]), end
 
 
 PHRASE_STARTS = frozenset(phrase.split()[0] for phrase in (*PHRASES, *SARCASTIC_PHRASES))
+# The first words of the phrases of each length: a phrase of n words is only joined up and looked
+# for where one of that length can start.
+PHRASE_STARTS_BY_LENGTH = {n: frozenset(p.split(" ")[0] for p in (*PHRASES, *SARCASTIC_PHRASES)
+                                        if len(p.split(" ")) == n) for n in PHRASE_LENGTHS}
+
+
+# Words apply_words treats other than by their own valence (negators also when spelt with apostrophes).
+SPECIAL_WORDS = NEGATORS | EXCESS_WORDS | BOOSTERS | DOWNTONERS | {"like", "well"}
 
 
 def _clean(word: str) -> str:
@@ -68,13 +81,14 @@ def _clean(word: str) -> str:
 def apply_phrases(s: Scored) -> None:
     """Multi-word expressions (support vocabulary, idioms, ironic set phrases) scored as one unit."""
     tokens = s.tokens
-    i = 0
-    while i < len(tokens):
-        matched = False
-        if tokens[i].lower not in PHRASE_STARTS:
-            i += 1  # most tokens start no phrase: skip the joins
+    resume = 0  # after a phrase, the next one can start at its end
+    # Most tokens start no phrase: only those that can are tried.
+    for i in [k for k, t in enumerate(tokens) if t.lower in PHRASE_STARTS]:
+        if i < resume:
             continue
         for n in PHRASE_LENGTHS:
+            if tokens[i].lower not in PHRASE_STARTS_BY_LENGTH[n]:
+                continue
             found = _words_from(tokens, i, n)
             if not found:
                 continue
@@ -86,8 +100,7 @@ def apply_phrases(s: Scored) -> None:
                     s.label[i] = f"sarcasm '{phrase}'"
                     for k in range(i, end):
                         s.consumed[k] = True
-                    matched = True
-                    i = end
+                    resume = end
                 else:
                     # Ironic only when the sentence also complains ("love how it crashes").
                     s.cue[i] = True  # resolved in apply_sarcasm
@@ -101,62 +114,74 @@ def apply_phrases(s: Scored) -> None:
                     s.consumed[k] = True
                 if phrase in DOWNTONING_PHRASES:
                     s.modifier[i] = True
-                matched = True
-                i = end
+                resume = end
                 break
-        if not matched:
-            i += 1
+
+
+@lru_cache(maxsize=65536)
+def _reading(word: str) -> tuple[float, bool, bool]:
+    """(valence, is laughter, is stretched) of a lower-case word on its own: the same for every
+    occurrence of the word, so it is worked out once."""
+    elongated = is_elongated(word)
+    value = word_valence(word)
+    laughter = False
+    if not value and LAUGHTER.fullmatch(word):
+        value, laughter = LAUGHTER_VALENCE, True
+    if not value and elongated:
+        value = word_valence(_squeeze(word)) or word_valence(ELONGATION.sub(r"\1", word))
+    return value, laughter, elongated
 
 
 def apply_words(s: Scored, shouting: bool) -> None:
     """Lexicon valence per word and emoji, with emphasis from capitals and stretched letters."""
     tokens = s.tokens
+    last = len(tokens) - 1
+    valence, labels, consumed = s.valence, s.label, s.consumed
     for i, tok in enumerate(tokens):
-        if s.consumed[i]:
-            continue
-        if tok.kind == "symbol":
-            s.valence[i] = emoji_valence(tok.text)
-            s.label[i] = f"emoji {tok.text}"
-            continue
-        if tok.kind == "emoticon":
-            s.valence[i] = lexicon().get(tok.text, lexicon().get(tok.lower, _emoticon_guess(tok.text)))
-            s.label[i] = f"emoticon {tok.text}"
+        if consumed[i]:
             continue
         if not tok.is_word:
+            if tok.kind == "symbol":
+                valence[i] = emoji_valence(tok.text)
+                labels[i] = f"emoji {tok.text}"
+            elif tok.kind == "emoticon":
+                valence[i] = lexicon().get(tok.text, lexicon().get(tok.lower, _emoticon_guess(tok.text)))
+                labels[i] = f"emoticon {tok.text}"
             continue
         word = tok.lower
-        nxt = next((t for t in tokens[i + 1:i + 2] if t.is_word), None)
-        if _clean(word) in NEGATORS and nxt is not None and word_valence(nxt.lower):
-            continue  # "no good": "no" negates, it is not itself scored
-        if word in EXCESS_WORDS and nxt is not None and tokens[i + 1] is nxt and not word_valence(nxt.lower) \
-                and nxt.lower not in NOT_EXCESS_NEXT and nxt.lower not in FUNCTION_WORDS:
-            s.valence[i] = EXCESS
-            s.label[i] = f"'{tok.text} {nxt.text}' (more than wanted)"
+        if word in SPECIAL_WORDS or ("'" in word and _clean(word) in NEGATORS):
+            nxt = tokens[i + 1] if i < last and tokens[i + 1].is_word else None
+            if _clean(word) in NEGATORS and nxt is not None and word_valence(nxt.lower):
+                continue  # "no good": "no" negates, it is not itself scored
+            if word in EXCESS_WORDS and nxt is not None and not word_valence(nxt.lower) \
+                    and nxt.lower not in NOT_EXCESS_NEXT and nxt.lower not in FUNCTION_WORDS:
+                valence[i] = EXCESS
+                labels[i] = f"'{tok.text} {nxt.text}' (more than wanted)"
+                continue
+            if (word in BOOSTERS or word in DOWNTONERS) and nxt is not None and (
+                    word_valence(nxt.lower) or word_valence(_squeeze(nxt.lower))):
+                s.modifier[i] = True
+                continue
+            if word == "like" and (i == 0 or tokens[i - 1].lower not in LIKE_AS_VERB_AFTER):
+                continue
+            if word == "well" and i and tokens[i - 1].is_word and tokens[i - 1].lower not in ("as", "oh"):
+                valence[i] = WELL_AS_PRAISE
+                labels[i] = f"'{tok.text}' (adverb)"
+                continue
+        value, laughter, elongated = _reading(word)
+        if not value:
+            # Nothing to score. (The label of a word without valence is never read: no reason names it.)
+            valence[i] = value
             continue
-        if (word in BOOSTERS or word in DOWNTONERS) and nxt is not None and (
-                word_valence(nxt.lower) or word_valence(_squeeze(nxt.lower))):
-            s.modifier[i] = True
-            continue
-        if word == "like" and (i == 0 or tokens[i - 1].lower not in LIKE_AS_VERB_AFTER):
-            continue
-        if word == "well" and i and tokens[i - 1].is_word and tokens[i - 1].lower not in ("as", "oh"):
-            s.valence[i] = WELL_AS_PRAISE
-            s.label[i] = f"'{tok.text}' (adverb)"
-            continue
-        value = word_valence(word)
-        label = f"'{tok.text}'"
-        if not value and LAUGHTER.fullmatch(word):
-            value, label = LAUGHTER_VALENCE, f"'{tok.text}' (laughter)"
-        if not value and tok.elongated:
-            value = word_valence(_squeeze(word)) or word_valence(ELONGATION.sub(r"\1", word))
-        if value and tok.elongated:
+        label = f"'{tok.text}' (laughter)" if laughter else f"'{tok.text}'"
+        if elongated:
             value += ELONGATION_BOOST if value > 0 else -ELONGATION_BOOST
             label += " (stretched)"
-        if value and tok.caps and not shouting:
+        if not shouting and tok.caps:
             value += CAPS_BOOST if value > 0 else -CAPS_BOOST
             label += " (caps)"
-        s.valence[i] = value
-        s.label[i] = label
+        valence[i] = value
+        labels[i] = label
 
 
 def _squeeze(word: str) -> str:
@@ -199,7 +224,7 @@ def apply_failures(s: Scored) -> None:
     """A negated verb of functioning is a failure report, the commonest complaint in support text:
     "it won't install", "did not help", "never arrived", "can't connect"."""
     for i, tok in enumerate(s.tokens):
-        if not tok.is_word or s.valence[i] or s.consumed[i] or tok.lower not in FUNCTION_VERBS:
+        if tok.lower not in FUNCTION_VERBS or not tok.is_word or s.valence[i] or s.consumed[i]:
             continue
         j = _negator_before(s, i)
         if j is not None:
@@ -212,13 +237,16 @@ def find_rhetorical_questions(s: Scored) -> None:
     """A question opened by a negated auxiliary expects agreement, it does not deny: "Wouldn't that be
     great?", "Isn't it lovely?". Its negator negates nothing and its praise is not just asked about."""
     tokens = s.tokens
+    if not any(t.kind == "question" for t in tokens):
+        return  # only a question can be rhetorical
     start = 0
     for i, tok in enumerate(tokens + [Token(".", "clause", ".")]):
         if tok.kind in ("bang", "question") or tok.text == "." or tok.kind == "ellipsis":
-            words = [k for k in range(start, i) if tokens[k].is_word]
-            if tok.kind == "question" and words and _clean(tokens[words[0]].lower) in NEGATED_AUXILIARIES:
-                s.rhetorical.add(words[0])
-                s.notes.append(f"rhetorical question '{tokens[words[0]].text} ...?': not a denial")
+            if tok.kind == "question":
+                words = [k for k in range(start, i) if tokens[k].is_word]
+                if words and _clean(tokens[words[0]].lower) in NEGATED_AUXILIARIES:
+                    s.rhetorical.add(words[0])
+                    s.notes.append(f"rhetorical question '{tokens[words[0]].text} ...?': not a denial")
             start = i + 1
 
 

@@ -83,7 +83,20 @@ def gather_evidence(text: object) -> tuple[Evidence, list[str]]:
     rules.apply_sarcasm(scored)
     rules.apply_questions(scored)
     total = sum(scored.valence)
-    bangs = min(MAX_EXCLAMATIONS, sum(len(t.text) for t in tokens if t.kind == "bang"))
+    # The counts over all tokens, in one pass.
+    bang_marks = emoji = 0
+    question = False
+    for t in tokens:
+        kind = t.kind
+        if kind == "word":
+            continue
+        if kind == "bang":
+            bang_marks += len(t.text)
+        elif kind == "question":
+            question = True
+        elif kind == "symbol" or kind == "emoticon":
+            emoji += 1
+    bangs = min(MAX_EXCLAMATIONS, bang_marks)
     if bangs and total:
         total += math.copysign(EXCLAMATION_STEP * bangs, total)
         scored.notes.append(f"{bangs}x '!' adds emphasis")
@@ -97,9 +110,9 @@ def gather_evidence(text: object) -> tuple[Evidence, list[str]]:
         positive_items=sum(1 for v in scored.valence if v > 0),
         negative_items=sum(1 for v in scored.valence if v < 0),
         exclamations=bangs,
-        question=any(t.kind == "question" for t in tokens),
+        question=question,
         link=link,
-        emoji=sum(1 for t in tokens if t.kind in ("symbol", "emoticon")),
+        emoji=emoji,
         first_person=sum(1 for t in words if t.lower in FIRST_PERSON),
         headline_case=_headline_case(words),
     )

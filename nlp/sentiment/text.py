@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from nlp.sentiment.lexicon import lexicon
@@ -38,15 +38,19 @@ TOKEN = re.compile(
 )
 
 
-@dataclass
+@dataclass(init=False, slots=True)
 class Token:
     text: str
     kind: str  # word, emoticon, marker, ellipsis, bang, question, clause, symbol
     lower: str
+    # Set once here rather than a property: the rules ask it of every token many times.
+    is_word: bool = field(repr=False, compare=False)
 
-    @property
-    def is_word(self) -> bool:
-        return self.kind == "word"
+    def __init__(self, text: str, kind: str, lower: str):
+        self.text = text
+        self.kind = kind
+        self.lower = lower
+        self.is_word = kind == "word"
 
     @property
     def caps(self) -> bool:
@@ -54,7 +58,13 @@ class Token:
 
     @property
     def elongated(self) -> bool:
-        return self.is_word and bool(ELONGATION.search(self.lower))
+        return self.is_word and is_elongated(self.lower)
+
+
+@lru_cache(maxsize=65536)
+def is_elongated(word: str) -> bool:
+    """"soooo", "gooood": a letter three times or more in a row."""
+    return bool(ELONGATION.search(word))
 
 
 def repair(text: object) -> tuple[str, list[str]]:
@@ -70,7 +80,8 @@ def repair(text: object) -> tuple[str, list[str]]:
         text = text[:MAX_CHARS]
         notes.append(f"truncated to the first {MAX_CHARS} characters")
     # Round-trip through UTF-16 joins valid surrogate pairs and replaces lone ones with U+FFFD.
-    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if not text.isascii():  # ASCII has no surrogates: skip the round trip
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     # NFKC turns styled letters (𝐠𝐫𝐞𝐚𝐭, full-width) back into plain ones; html.unescape fixes "&amp;".
     text = unicodedata.normalize("NFKC", html.unescape(text)).replace("’", "'").replace("‘", "'")
     return text, notes
@@ -109,11 +120,15 @@ def split_hashtag(tag: str) -> str:
 def strip_noise(text: str) -> tuple[str, list[str]]:
     """Remove URLs, e-mail addresses and @mentions (they carry no sentiment), split hashtags."""
     notes = []
-    cleaned = URL.sub(" ", text)
+    # Each pattern needs a character the text may not have: skip it then (most posts have no links).
+    cleaned = URL.sub(" ", text) if "/" in text or "www." in text.lower() else text
     if cleaned != text:
         notes.append("URLs ignored")
-    cleaned = EMAIL.sub(" ", cleaned)
-    without_mentions = MENTION.sub(" ", cleaned)
+    if "@" in cleaned:
+        cleaned = EMAIL.sub(" ", cleaned)
+        without_mentions = MENTION.sub(" ", cleaned)
+    else:
+        without_mentions = cleaned
     if without_mentions != cleaned:
         notes.append("@mentions ignored")
 
@@ -123,13 +138,15 @@ def strip_noise(text: str) -> tuple[str, list[str]]:
             return " /s "
         return " " + split_hashtag(tag) + " "
 
+    if "#" not in without_mentions:
+        return without_mentions, notes
     return HASHTAG.sub(hashtag, without_mentions), notes
 
 
 def tokenize(text: str) -> list[Token]:
     tokens = []
+    append = tokens.append
     for match in TOKEN.finditer(text):
-        kind = match.lastgroup or "clause"
         value = match.group(0)
-        tokens.append(Token(value, kind, value.lower()))
+        append(Token(value, match.lastgroup or "clause", value.lower()))
     return tokens
