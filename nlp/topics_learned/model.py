@@ -15,7 +15,6 @@ import copy
 import json
 import os
 import tempfile
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -177,22 +176,18 @@ def _word_memo_vectorizer(vectorizer: Any) -> Any:
         return found
 
     def count(raw_documents: Iterable[Any], fixed_vocab: bool) -> tuple[Any, Any]:
-        # CountVectorizer._count_vocab(fixed_vocab=True) of scikit-learn 1.9 (a model file only loads
-        # under the scikit-learn it was trained with), counting each document's indices in one go.
-        j_indices: list[int] = []
+        # What CountVectorizer._count_vocab(fixed_vocab=True) of scikit-learn 1.9 returns (a model file
+        # only loads under the scikit-learn it was trained with): one entry per n-gram occurrence,
+        # which scipy sums into the counts, in sorted order, as the matrix is built.
+        found = array.array("i")
         indptr = [0]
-        values = array.array("i")
         for doc in raw_documents:
-            counted = Counter(analyze(doc))  # insertion order = first occurrence, as scikit-learn's dict
-            j_indices.extend(counted.keys())
-            values.extend(counted.values())
-            indptr.append(len(j_indices))
-        indices_dtype = np.int64 if indptr[-1] > np.iinfo(np.int32).max else np.int32
-        matrix = sp.csr_array(
-            (np.frombuffer(values, dtype=np.intc), np.asarray(j_indices, dtype=indices_dtype),
-             np.asarray(indptr, dtype=indices_dtype)),
-            shape=(len(indptr) - 1, len(vocabulary)), dtype=vectorizer.dtype,
-        )
+            found.extend(analyze(doc))
+            indptr.append(len(found))
+        columns = np.array(found, dtype=np.intc)
+        rows = np.repeat(np.arange(len(indptr) - 1, dtype=np.intc), np.diff(indptr))
+        matrix = sp.csr_array((np.ones(len(columns), dtype=np.intc), (rows, columns)),
+                              shape=(len(indptr) - 1, len(vocabulary)), dtype=vectorizer.dtype)
         matrix.sort_indices()
         return vocabulary, _align_api_if_sparse(matrix)
 
