@@ -292,19 +292,24 @@ def apply_modifiers(s: Scored) -> None:
 def apply_contrast(s: Scored) -> None:
     """'X but Y': Y counts 1.5x, X half; an 'although X' clause counts half."""
     tokens = s.tokens
-    pivot = max((i for i, t in enumerate(tokens) if t.lower in CONTRAST_WORDS), default=None)
+    pivot = None  # the last contrast word
+    concessions = []
+    for i, tok in enumerate(tokens):
+        if tok.lower in CONTRAST_WORDS:
+            pivot = i
+        if tok.lower in CONCESSIVE_WORDS and tok.is_word:
+            concessions.append(i)
     if pivot is not None and any(s.valence[:pivot]) and any(s.valence[pivot + 1:]):
         for i in range(len(tokens)):
             s.valence[i] *= BEFORE_CONTRAST if i < pivot else AFTER_CONTRAST
         s.notes.append(f"contrast '{tokens[pivot].text}': the clause after it counts more")
-    for i, tok in enumerate(tokens):
-        if tok.lower in CONCESSIVE_WORDS and tok.is_word:
-            j = i + 1
-            while j < len(tokens) and tokens[j].kind not in BREAKS and tokens[j].lower not in CONTRAST_WORDS:
-                s.valence[j] *= BEFORE_CONTRAST
-                j += 1
-            if any(s.valence[i + 1:j]):
-                s.notes.append(f"concession '{tok.text}': its clause counts less")
+    for i in concessions:
+        j = i + 1
+        while j < len(tokens) and tokens[j].kind not in BREAKS and tokens[j].lower not in CONTRAST_WORDS:
+            s.valence[j] *= BEFORE_CONTRAST
+            j += 1
+        if any(s.valence[i + 1:j]):
+            s.notes.append(f"concession '{tokens[i].text}': its clause counts less")
 
 
 def _sentence_span(tokens: list[Token], i: int) -> tuple[int, int]:
@@ -327,8 +332,10 @@ def apply_sarcasm(s: Scored) -> None:
             s.valence = [v * NEGATE_POSITIVE if v > 0 else v for v in s.valence]
             s.notes.append("sarcasm marker: praise read as irony")
         return
-    for i, tok in enumerate(tokens):
-        if s.valence[i] <= 0 or not tok.is_word or i + 2 >= len(tokens):
+    # Only praise can be ironic; each step changes only its own word's valence.
+    for i in [k for k, v in enumerate(s.valence) if v > 0]:
+        tok = tokens[i]
+        if not tok.is_word or i + 2 >= len(tokens):
             continue
         follower = tokens[i + 1]
         nxt = tokens[i + 2]
@@ -340,9 +347,8 @@ def apply_sarcasm(s: Scored) -> None:
                 s.valence[i] *= NEGATE_POSITIVE
                 s.label[i] += " (ironic)"
                 s.notes.append(f"sarcasm: '{tok.text}{follower.text} {nxt.text}'")
-    for i, tok in enumerate(tokens):
-        if not s.cue[i]:
-            continue
+    for i in [k for k, cue in enumerate(s.cue) if cue]:
+        tok = tokens[i]
         start, end = _sentence_span(tokens, i)
         if any(v < 0 for v in s.valence[start:end]):
             s.notes.append(f"sarcasm: '{tok.text} ...' in a complaint")
