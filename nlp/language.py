@@ -8,11 +8,8 @@ such, never silently treated as English.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-
-import numpy as np
 
 from nlp.text import words_only
 
@@ -31,61 +28,11 @@ class Language:
     reason: str | None   # why the language is undetermined
 
 
-# Distinct (DFA state, word) walks remembered; past this many the memory is cleared and starts again.
-MAX_REMEMBERED_WALKS = 200_000
-
-
-def _identifier_class():
-    from py3langid.langid import RAW_FLOOR, LanguageIdentifier
-
-    class WordMemoIdentifier(LanguageIdentifier):
-        """py3langid's identifier with its byte-by-byte walk of the n-gram automaton done once per
-        (state, word): the walk is deterministic, so the features a word yields from a given state are
-        always the same, and words recur. Same features in the same order, hence the same scores."""
-        __slots__ = ["_walks"]
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._walks = {}
-
-        def _visit_counts(self, data: bytes) -> Counter | None:
-            nextmove, rowbase, output, walks = self.tk_nextmove, self._rowbase, self.tk_output, self._walks
-            if len(walks) > MAX_REMEMBERED_WALKS:
-                walks.clear()
-            state, features = 0, []
-            parts = data.split(b" ")
-            last = len(parts) - 1
-            for n, part in enumerate(parts):
-                # Every word but the last is walked with the space after it.
-                key = (state, part, n == last)
-                walk = walks.get(key)
-                if walk is None:
-                    found = []
-                    for letter in (part if n == last else part + b" "):
-                        state = nextmove[rowbase[state] + letter]
-                        if output[state] >= 0:
-                            found.append(output[state])
-                    walk = walks[key] = (state, tuple(found))
-                state = walk[0]
-                features += walk[1]
-            return Counter(features) if features else None
-
-        def _raw_score(self, text):
-            # As LanguageIdentifier._raw_score (py3langid 0.4.0), with the remembered walks.
-            visits = self._visit_counts(text)
-            if visits:
-                return self._sparse_score(visits, self.nb_ptc)
-            fill = 0.0 if self._norm_probs else RAW_FLOOR
-            return np.full(len(self.nb_classes), fill, dtype=np.float32)
-
-    return WordMemoIdentifier
-
-
 @cache
 def _identifier(languages: tuple[str, ...]):
-    from py3langid.langid import MODEL_FILE
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    identifier = _identifier_class().from_model_file(MODEL_FILE, norm_probs=True)
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(languages))
     return identifier
 
