@@ -158,20 +158,32 @@ def _word_memo_vectorizer(vectorizer: Any) -> Any:
             and sorted(vocabulary.values()) == list(range(len(vocabulary)))):
         return vectorizer
     decode, preprocess = vectorizer.decode, vectorizer.build_preprocessor()
-    white_spaces, ngrams = vectorizer._white_spaces, vectorizer._char_wb_ngrams
-    known: dict[str, tuple[int, ...]] = {}
+    white_spaces = vectorizer._white_spaces
+    min_n, max_n = vectorizer.ngram_range
+    known: dict[str, array.array] = {}
 
-    def analyze(doc: Any) -> list[int]:
+    def indices_of(word: str) -> array.array:
+        # The n-grams scikit-learn's _char_wb_ngrams makes of one word, in its order, as indices.
+        padded = " " + word + " "
+        size = len(padded)
+        grams = []
+        for n in range(min_n, max_n + 1):
+            grams += [padded[offset:offset + n] for offset in range(max(1, size - n + 1))]
+            if size <= n:  # a short word is counted once, at its shortest n
+                break
+        return array.array("i", [index for index in map(vocabulary.get, grams) if index is not None])
+
+    def analyze(doc: Any) -> array.array:
         # As scikit-learn's char_wb analyzer, but yielding the vocabulary index of each n-gram in the
         # vocabulary (in the same order) rather than every n-gram: the others are not counted anyway.
         words = white_spaces.sub(" ", preprocess(decode(doc))).split()
         if len(known) > MAX_REMEMBERED_WORDS:
             known.clear()
-        found: list[int] = []
+        found = array.array("i")
         for word in words:
             indices = known.get(word)
             if indices is None:
-                indices = known[word] = tuple(vocabulary[g] for g in ngrams(word) if g in vocabulary)
+                indices = known[word] = indices_of(word)
             found += indices
         return found
 
