@@ -9,6 +9,7 @@ from spacy.language import Language
 
 import nlp.components  # noqa: F401  (registers the components the config names)
 from nlp.settings import load_nlp_settings
+from nlp.text import TextKeepingTokenizer
 
 CONFIG = Path(__file__).with_name("pipeline.cfg")
 CALIBRATION = Path(__file__).with_name("sentiment") / "calibration.json"
@@ -44,4 +45,6 @@ def build_pipeline(config: Path = CONFIG, settings_path: Path | str | None = Non
     the Townsquare config (evaluation, tests)."""
     overrides = {f"components.{name}.settings_path": str(settings_path) for name in CONFIGURED} if settings_path else {}
     loaded = spacy.util.load_config(config, overrides=overrides)
-    return spacy.util.load_model_from_config(loaded, auto_fill=True, validate=True)
+    nlp = spacy.util.load_model_from_config(loaded, auto_fill=True, validate=True)
+    nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
+    return nlp

@@ -30,8 +30,25 @@ def words_only(text: str) -> str:
 
 def doc_text(doc) -> str:
     """A Doc's text, built once: spaCy rebuilds `Doc.text` from its tokens on every access, and each
-    component reads it (about a fifth of the enrichment's time before this was cached)."""
+    component reads it. TextKeepingTokenizer stores the input text, which is the same string."""
     text = doc.user_data.get("townsquare_text")
     if text is None:
         text = doc.user_data["townsquare_text"] = doc.text
     return text
+
+
+class TextKeepingTokenizer:
+    """Wraps a spaCy tokenizer to keep each input text on its Doc (spaCy's tokenization is
+    non-destructive, so Doc.text equals the input): rebuilding it from the tokens cost ~50 µs an item."""
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str):
+        doc = self.tokenizer(text)
+        doc.user_data["townsquare_text"] = text
+        return doc
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
