@@ -111,14 +111,15 @@ class EntityTagger:
             yield from batch
 
     def tag(self, docs: list[Doc]) -> None:
-        taken = {}
+        taken = []  # character ranges the catalogue found, per doc: NER does not name them again
         for doc in docs:
-            doc._.entities, taken[id(doc)] = self.catalogue.find(doc) if self.catalogue else ([], [])
+            doc._.entities, ranges = self.catalogue.find(doc) if self.catalogue else ([], [])
+            taken.append(ranges)
         if self.ner is None:
             return
-        english = [d for d in docs if d._.language in ENGLISH_OR_UNDETERMINED]
-        found = self.ner.find_all([doc_text(d) for d in english], [taken[id(d)] for d in english])
-        for doc, mentions in zip(english, found):
+        english = [(d, r) for d, r in zip(docs, taken) if d._.language in ENGLISH_OR_UNDETERMINED]
+        found = self.ner.find_all([doc_text(d) for d, _ in english], [r for _, r in english])
+        for (doc, _), mentions in zip(english, found):
             known = {e.name.lower() for e in doc._.entities}
             doc._.entities += [m for m in mentions if m.name.lower() not in known]
 
