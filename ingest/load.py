@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from ingest.framework import connector_for
 from warehouse import quality
+from warehouse.changes import record_batch_changes
 from warehouse.core_checks import core_suites
 from warehouse.landing import QUARANTINE_SCHEMA, Manifest, read_manifest
 from warehouse.sqlscript import run_script
@@ -57,6 +58,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch_dir: Path) -> Manifest:
         if message:
             raise quality.QualityGateFailed(message)
         run_script(con, resources.files("ingest").joinpath("merge.sql").read_text(encoding="utf-8"), {})
+        record_batch_changes(con, loaded_at)
         quality.record(con, staging, "staging", manifest.batch_id)
         _record_source(con, manifest, connector.channel, loaded_at)
         _record_run(con, manifest, batch_dir, loaded_at)

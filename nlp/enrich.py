@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from nlp.pipeline import build_pipeline, pipeline_version
 from nlp.text import prepare
 from warehouse import settings
+from warehouse.changes import record_content_changes
 from warehouse.db import writer
 
 SHARD_ROWS = 5_000
@@ -143,7 +144,15 @@ def load_enriched(con, shards: list[Path]) -> int:
     if not shards:
         return 0
     files = [str(s) for s in shards]
-    con.execute("insert or replace into enrichments by name select * from read_parquet(?)", [files])
+    # The enrichments and the days they change commit together (warehouse/changes.py).
+    con.execute("begin transaction")
+    try:
+        con.execute("insert or replace into enrichments by name select * from read_parquet(?)", [files])
+        record_content_changes(con, "select content_id from read_parquet(?)", [files])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
     return con.execute("select count(*) from read_parquet(?)", [files]).fetchone()[0]
 
 

@@ -119,7 +119,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"emerging topics: {emerging['recomputed']:,} of {emerging['periods']:,} {emerging['period_kind']}s recomputed, "
           f"{emerging['themes']:,} themes")
     try:
-        built = pipeline.build_marts()
+        built = pipeline.build_marts(full=args.full)
     except QualityGateFailed as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -257,8 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="enrich, build the marts from what was ingested, check them and publish",
                               description="Enrich new content (NLP), resolve identities, check the core tables, "
-                                          "rebuild every mart, check them, and publish a new serving snapshot "
+                                          "refresh the marts (only the days that changed, when only data "
+                                          "changed), check them, and publish a new serving snapshot "
                                           "atomically. A failed critical check publishes nothing and exits 1.")
+    run.add_argument("--full", action="store_true", help="rebuild every mart from scratch instead of refreshing")
     run.set_defaults(func=cmd_run)
 
     for name, func, help_text in (("dashboard", cmd_dashboard, "serve the dashboard over the published snapshot"),

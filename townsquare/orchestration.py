@@ -56,7 +56,8 @@ Runs whenever a source DAG has loaded new data (the `townsquare://warehouse/core
 
 1. **enrich** runs the NLP pipeline on content without an enrichment for the current pipeline version, then
    refreshes the emerging topics of the periods that changed;
-2. **build_marts** resolves identities, checks the core tables, rebuilds every `mart_*` table and checks them;
+2. **build_marts** resolves identities, checks the core tables, refreshes every `mart_*` table (only the days
+   that changed, when only data changed) as of the run's data interval end, and checks them;
 3. **publish** swaps a new serving snapshot in atomically (`townsquare://serving/current`). When a
    check fails nothing is published and the dashboard keeps the previous snapshot.
 """
@@ -123,10 +124,11 @@ def marts_dag():
             return {"version": run.version, "enriched": run.enriched, "errors": run.errors, "emerging": run.emerging}
 
         @task(pool=WAREHOUSE_POOL)
-        def build_marts(enriched: dict) -> list[str]:
-            from townsquare.pipeline import build_marts
+        def build_marts(enriched: dict, data_interval_end=None, dag_run=None) -> list[str]:
+            from townsquare.pipeline import build_marts, utc
 
-            return build_marts()
+            # The marts' "now" (escalation ages, alert windows) is the run's, so a re-run gives the same marts.
+            return build_marts(as_of=utc(data_interval_end or (dag_run.run_after if dag_run else None)))
 
         @task(pool=WAREHOUSE_POOL, outlets=[SERVING_SNAPSHOT])
         def publish(marts: list[str], run_id: str | None = None) -> str:

@@ -5,13 +5,14 @@ the warehouse) → build (marts) → check → publish (atomic serving snapshot)
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
 from ingest.batches import extract_source
 from ingest.framework import connector_for
 from ingest.load import load_batch
-from transforms.build import build_models, mart_names
+from transforms.build import mart_names, refresh_marts
 from transforms.checks import assert_marts_valid
 from warehouse import identity, quality
 from warehouse.core_checks import core_suites
@@ -48,18 +49,27 @@ def enrich(processes: int | None = None):
     return run
 
 
-def build_marts(run_id: str | None = None) -> list[str]:
-    """Resolve identities and bot rules, check the core tables, rebuild the marts and check them; a
-    failed critical rule raises QualityGateFailed and nothing is published."""
+def utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """A timestamp as naive UTC, the warehouse's convention (Airflow hands out aware datetimes)."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return dt.datetime.fromtimestamp(moment.timestamp(), dt.UTC).replace(tzinfo=None)
+
+
+def build_marts(run_id: str | None = None, as_of: dt.datetime | None = None, full: bool = False) -> list[str]:
+    """Resolve identities and bot rules, check the core tables, refresh the marts (incrementally when only
+    data changed; `full` rebuilds them all) and check them; a failed critical rule raises
+    QualityGateFailed and nothing is published. `as_of` is the marts' "now": the end of the run's data
+    interval (default: the current time)."""
     config = settings.load_config()
     with writer() as con:
         for community, name in config.community_names.items():
             con.execute("update communities set name = ? where community_id = ?", [name, community])
         identity.resolve(con, config.identity)
         assert_core_valid(con, run_id)
-        built = build_models(con)
+        refresh = refresh_marts(con, as_of, full=full, config_path=config.path)
         assert_marts_valid(con, run_id)
-    return built
+    return refresh.built
 
 
 def assert_core_valid(con, run_id: str | None = None) -> None:

@@ -1,43 +1,161 @@
-"""Build the SQL models in transforms/models into warehouse tables.
+"""Build the SQL models of transforms/models into warehouse tables, in full or incrementally.
 
-One model per file; the file name is the table name. Layers run in order: `int_*` models first,
-then `mart_*` models, which may read the canonical tables and any `int_*` model.
+A refresh is incremental when nothing but data changed since the last one: the same model SQL, the
+same settings (transforms/parameters) and the same identity resolution. Then each `refresh: daily`
+model recomputes only its rows for the (community, day) pairs that loads recorded in `mart_changes`,
+widened by the model's `reach`, and `refresh: full` models are recomputed. Otherwise every model is
+rebuilt. Either way the result equals a full rebuild (tests/transforms/test_incremental.py) and the
+whole refresh is one transaction: a failure leaves the previous marts and the pending changes as
+they were.
 """
 from __future__ import annotations
 
-from importlib import resources
+import datetime as dt
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 
+from transforms import parameters
+from transforms.model import ALL_LATER_DAYS, Model, ModelError, load_models
 from warehouse.db import quote_ident
 
-LAYERS = ("int_", "mart_")
+
+@dataclass
+class Refresh:
+    mode: str                      # full, incremental
+    reason: str
+    as_of: dt.datetime
+    changed_days: int = 0          # (community, day) pairs recorded by loads since the last refresh
+    built: list[str] = field(default_factory=list)
+    seconds: float = 0.0
 
 
-def models() -> list[tuple[str, str]]:
-    """(table name, select statement) of every model, in build order."""
-    folder = resources.files("transforms") / "models"
-    found = {e.name.removesuffix(".sql"): e.read_text(encoding="utf-8") for e in folder.iterdir() if e.name.endswith(".sql")}
-    ordered = []
-    for prefix in LAYERS:
-        ordered += sorted((name, sql) for name, sql in found.items() if name.startswith(prefix))
-    return ordered
+def mart_names() -> list[str]:
+    return [m.name for m in load_models() if m.is_mart]
 
 
-def build_models(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Rebuild every model in one transaction; return the table names built."""
-    built = []
+def refresh_marts(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None, *, full: bool = False,
+                  config_path: Path | None = None) -> Refresh:
+    """Bring every model up to date with the warehouse; `as_of` is the marts' "now" (the end of the run's
+    data interval; default the current UTC time, for runs outside Airflow)."""
+    started = time.perf_counter()
+    as_of = as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    models = load_models()
     con.execute("begin transaction")
     try:
-        for name, select in models():
-            con.execute(f"create or replace table {quote_ident(name)} as {select}")
-            built.append(name)
+        settings_fingerprint = parameters.install(con, as_of, config_path)
+        fingerprint = _fingerprint(con, models, settings_fingerprint)
+        [(changed,)] = con.execute(
+            "select count(*) from (select distinct community_id, day from mart_changes)").fetchall()
+        reason = _why_full(con, models, fingerprint) if not full else "asked for a full rebuild"
+        refresh = Refresh("full" if reason else "incremental", reason or f"{changed:,} changed days", as_of, changed)
+        _calendar(con)
+        if reason:
+            con.execute("create or replace temp table changed_days as select * from calendar_days")
+        else:
+            # Changed days, and the days by which a community's calendar grew at either end.
+            con.execute("""
+                create or replace temp table changed_days as
+                select distinct community_id, day from mart_changes
+                union
+                select d.community_id, d.day from calendar_days d left join refresh_calendar c using (community_id)
+                where c.community_id is null or d.day < c.first_day or d.day > c.last_day""")
+        con.execute("""insert or replace into refresh_calendar
+                       select community_id, min(day), max(day) from calendar_days group by community_id""")
+        for model in models:
+            _build(con, model, incremental=not reason)
+            refresh.built.append(model.name)
+        con.execute("delete from mart_changes")
+        refresh.seconds = time.perf_counter() - started
+        con.execute("insert into mart_refreshes values (?, ?, ?, ?, ?, ?, ?)",
+                    [dt.datetime.now(dt.UTC).replace(tzinfo=None), as_of, refresh.mode, refresh.reason, fingerprint,
+                     changed, refresh.seconds])
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    return built
+    return refresh
 
 
-def mart_names() -> list[str]:
-    return [name for name, _ in models() if name.startswith("mart_")]
+def _fingerprint(con, models: list[Model], settings_fingerprint: str) -> str:
+    identity = hashlib.sha256(settings_fingerprint.encode())
+    for model in models:
+        identity.update(f"{model.name}:{model.digest}\n".encode())
+    # Who is whom (identity resolution, bots, staff, names) shapes people metrics on every day.
+    [(people,)] = con.execute(
+        "select coalesce(md5(string_agg(concat_ws('|', member_id, person_id, is_bot, is_staff, display_name), ',' "
+        "order by member_id)), '') from members").fetchall()
+    identity.update(people.encode())
+    return identity.hexdigest()[:16]
+
+
+def _why_full(con, models: list[Model], fingerprint: str) -> str | None:
+    """Why this refresh must rebuild everything, or None when an incremental refresh gives the same result."""
+    last = con.execute("select fingerprint from mart_refreshes order by refreshed_at desc limit 1").fetchall()
+    if not last:
+        return "first build"
+    existing = {r[0] for r in con.execute("select table_name from duckdb_tables() where not temporary").fetchall()}
+    existing |= {r[0] for r in con.execute("select view_name from duckdb_views() where not temporary").fetchall()}
+    missing = [m.name for m in models if m.name not in existing]
+    if missing:
+        return f"new model(s): {', '.join(missing)}"
+    if last[0][0] != fingerprint:
+        return "model SQL, settings or identity resolution changed"
+    return None
+
+
+def _calendar(con) -> None:
+    """calendar_days: every day from each community's first to its last dated record."""
+    con.execute("""
+        create or replace temp table calendar_days as
+        with bounds as (
+            select community_id, min(day) as first_day, max(day) as last_day from (
+                select community_id, min(created_at)::date as day from content group by all
+                union all select community_id, max(created_at)::date from content group by all
+                union all select community_id, min(joined_at)::date from members group by all
+                union all select community_id, max(joined_at)::date from members group by all
+                union all select community_id, min(occurred_at)::date from interactions group by all
+                union all select community_id, max(occurred_at)::date from interactions group by all
+                union all select community_id, max(greatest(created_at, updated_at, solved_at))::date
+                          from tickets group by all
+            ) where day is not null group by community_id
+        )
+        select community_id, unnest(generate_series(first_day, last_day, interval 1 day))::date as day from bounds""")
+
+
+def _build(con, model: Model, incremental: bool) -> None:
+    table = quote_ident(model.name)
+    if model.view:
+        if not incremental:
+            con.execute(f"create or replace view {table} as {model.sql}")
+        return
+    if not incremental or model.refresh == "full":
+        if model.refresh == "daily":
+            _scope(con, model)
+        con.execute(f"create or replace table {table} as {model.sql}")
+        return
+    _scope(con, model)
+    columns = {r[0] for r in con.execute(f"describe {table}").fetchall()}
+    if not {"community_id", "day"} <= columns:
+        raise ModelError(f"transforms/models/{model.name}.sql: `refresh: daily` needs community_id and day columns "
+                         "(the partition a refresh recomputes); add them or declare `refresh: full`")
+    con.execute(f"delete from {table} t using refresh_days r where t.community_id = r.community_id and t.day = r.day")
+    con.execute(f"insert into {table} select * from ({model.sql}) semi join refresh_days using (community_id, day)")
+
+
+def _scope(con, model: Model) -> None:
+    """refresh_days for one model: the changed days and the `reach` days after each."""
+    if model.reach == ALL_LATER_DAYS:
+        con.execute("""
+            create or replace temp table refresh_days as
+            select d.community_id, d.day from calendar_days d
+            join (select community_id, min(day) as first_changed from changed_days group by all) c
+              on c.community_id = d.community_id and d.day >= c.first_changed""")
+        return
+    con.execute(f"""
+        create or replace temp table refresh_days as
+        select distinct community_id, (day + to_days(shift))::date as day
+        from changed_days, range(0, {int(model.reach) + 1}) as shifts(shift)""")

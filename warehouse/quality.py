@@ -74,6 +74,13 @@ def at_least(column: str, minimum, severity: str = CRITICAL) -> Rule:
                 {"column": column, "min_value": minimum}, severity)
 
 
+def between(column: str, minimum=None, maximum=None, severity: str = CRITICAL) -> Rule:
+    bounds = {k: v for k, v in (("min_value", minimum), ("max_value", maximum)) if v is not None}
+    said = (f"between {minimum:g} and {maximum:g}" if len(bounds) == 2 else
+            f"at least {minimum:g}" if minimum is not None else f"at most {maximum:g}")
+    return Rule(f"{column} is {said}", "ExpectColumnValuesToBeBetween", {"column": column, **bounds}, severity)
+
+
 def holds(computed_column: str, description: str, severity: str = CRITICAL) -> Rule:
     """A condition computed in SQL (see Suite.computed) that must be true on every row."""
     return Rule(description, "ExpectColumnValuesToBeInSet", {"column": computed_column, "value_set": [True]},

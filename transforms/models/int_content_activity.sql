@@ -1,5 +1,6 @@
 -- Grain: one row per question, answer or comment. The community activity every mart counts,
 -- with the author's bot flag and whether an answer is its question's accepted answer.
+-- materialize: view
 with accepted as (
     select distinct accepted_answer_id as content_id
     from content

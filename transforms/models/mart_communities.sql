@@ -1,4 +1,7 @@
 -- Grain: one row per community.
+-- key: community_id
+-- refresh: full
+-- range: members 0 -
 with people as (
     select community_id, count(*) as members
     from int_people  -- people, after identity resolution, who joined the community

@@ -1,5 +1,9 @@
 -- Grain: one row per community per day with content (sparse). All questions, answers and comments,
 -- whoever wrote them: bots' and deleted accounts' posts are content too, only not people.
+-- key: community_id, day
+-- refresh: daily
+-- range: content_items 0 -
+-- check: content_items = questions + answers + comments | content items are the questions, answers and comments
 with final as (
     select
         community_id,

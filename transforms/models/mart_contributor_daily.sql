@@ -1,4 +1,7 @@
 -- Grain: one row per community, member and day on which the member authored content. Bots excluded.
+-- key: community_id, member_id, day
+-- refresh: daily
+-- check: accepted_answers <= answers | a member cannot have more accepted answers than answers
 with final as (
     select
         a.community_id,

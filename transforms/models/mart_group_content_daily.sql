@@ -1,5 +1,8 @@
 -- Grain: one row per community, group and day with content in the group. Answers and comments
 -- belong to the groups (tags) of their thread's question.
+-- key: community_id, group_id, day
+-- refresh: daily
+-- range: participants 0 -
 with thread_groups as (
     select cg.community_id, cg.content_id as thread_id, cg.group_id,
            coalesce(g.name, split_part(cg.group_id, '/tag/', 2)) as group_name

@@ -1,5 +1,8 @@
 -- Grain: one row per landing batch and source file (or page, endpoint): the run log a data engineer
 -- and the dashboard's data-quality view read. Every record read was loaded or quarantined.
+-- key: batch_id, source_file
+-- refresh: full
+-- check: records_read = records_loaded + records_quarantined | every record read was loaded or quarantined
 with quarantine_reasons as (
     select batch_id, community_id, source, source_file,
            -- the most frequent reasons, for a first look without opening the quarantine

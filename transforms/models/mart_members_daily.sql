@@ -1,5 +1,10 @@
 -- Grain: one row per community per day, a continuous calendar from the first to the last day with
 -- a member joining or active.
+-- key: community_id, day
+-- refresh: daily
+-- reach: all
+-- range: members_joined 0 -
+-- range: active_members 0 -
 with joined as (
     select community_id, joined_day as day, count(*) as members_joined
     from int_people

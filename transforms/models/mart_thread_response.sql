@@ -1,5 +1,9 @@
 -- Grain: one row per question. First response = earliest answer or comment in the thread by someone
 -- other than the asker and not a bot; only answers make a question answered.
+-- key: thread_id
+-- refresh: daily
+-- range: hours_to_first_response 0 -
+-- check: is_unanswered = (answers = 0) | a question is unanswered exactly when it has no answers
 with questions as (
     select a.*, c.title, c.tags, c.accepted_answer_id
     from int_content_activity a
@@ -39,6 +43,7 @@ final as (
         q.title,
         q.created_at as asked_at,
         q.day as asked_day,
+        q.day,  -- the partition a refresh recomputes: the day the question was asked
         q.author_member_id as asker_member_id,
         coalesce(q.tags, []::varchar[]) as group_names,
         fr.created_at as first_response_at,
