@@ -30,6 +30,7 @@ class Refresh:
     as_of: dt.datetime
     changed_days: int = 0          # (community, day) pairs recorded by loads since the last refresh
     built: list[str] = field(default_factory=list)
+    model_seconds: dict[str, float] = field(default_factory=dict)  # where the time went, model by model
     seconds: float = 0.0
 
 
@@ -47,7 +48,7 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = No
     con.execute("begin transaction")
     try:
         settings_fingerprint = parameters.install(con, as_of, config_path)
-        fingerprint = _fingerprint(con, models, settings_fingerprint)
+        fingerprint = _fingerprint(models, settings_fingerprint)
         [(changed,)] = con.execute(
             "select count(*) from (select distinct community_id, day from mart_changes)").fetchall()
         reason = _why_full(con, models, fingerprint) if not full else "asked for a full rebuild"
@@ -66,9 +67,12 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = No
         con.execute("""insert or replace into refresh_calendar
                        select community_id, min(day), max(day) from calendar_days group by community_id""")
         for model in models:
+            began = time.perf_counter()
             _build(con, model, incremental=not reason)
+            refresh.model_seconds[model.name] = time.perf_counter() - began
             refresh.built.append(model.name)
         con.execute("delete from mart_changes")
+        con.execute(f"delete from refresh_people; insert into refresh_people select {_PEOPLE} from members")
         refresh.seconds = time.perf_counter() - started
         con.execute("insert into mart_refreshes values (?, ?, ?, ?, ?, ?, ?)",
                     [dt.datetime.now(dt.UTC).replace(tzinfo=None), as_of, refresh.mode, refresh.reason, fingerprint,
@@ -80,16 +84,29 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = No
     return refresh
 
 
-def _fingerprint(con, models: list[Model], settings_fingerprint: str) -> str:
+def _fingerprint(models: list[Model], settings_fingerprint: str) -> str:
     identity = hashlib.sha256(settings_fingerprint.encode())
     for model in models:
         identity.update(f"{model.name}:{model.digest}\n".encode())
-    # Who is whom (identity resolution, bots, staff, names) shapes people metrics on every day.
-    [(people,)] = con.execute(
-        "select coalesce(md5(string_agg(concat_ws('|', member_id, person_id, is_bot, is_staff, display_name), ',' "
-        "order by member_id)), '') from members").fetchall()
-    identity.update(people.encode())
     return identity.hexdigest()[:16]
+
+
+_PEOPLE = "member_id, person_id, is_bot, is_staff, display_name"
+
+
+def _people_changed(con) -> bool:
+    """Whether who is whom changed for accounts the last refresh knew (see refresh_people)."""
+    [(changed,)] = con.execute(f"""
+        select count(*) from (
+            select {_PEOPLE} from refresh_people
+            except
+            select {_PEOPLE} from members where member_id in (select member_id from refresh_people)
+            union all
+            select member_id, null, null, null, null from members
+            where member_id not in (select member_id from refresh_people)
+              and person_id in (select person_id from refresh_people)
+        )""").fetchall()
+    return changed > 0
 
 
 def _why_full(con, models: list[Model], fingerprint: str) -> str | None:
@@ -103,7 +120,9 @@ def _why_full(con, models: list[Model], fingerprint: str) -> str | None:
     if missing:
         return f"new model(s): {', '.join(missing)}"
     if last[0][0] != fingerprint:
-        return "model SQL, settings or identity resolution changed"
+        return "model SQL or settings changed"
+    if _people_changed(con):
+        return "identity resolution changed who is whom (persons, bots, staff or names)"
     return None
 
 

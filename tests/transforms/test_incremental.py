@@ -150,7 +150,7 @@ def test_a_change_of_who_is_whom_rebuilds_everything(tmp_path, analytics_home):
                     "(select member_id from members where community_id = 'cardano' and not is_bot "
                     "order by member_id limit 1)")
         refresh = refresh_marts(con, AS_OF, config_path=analytics_home / "townsquare.toml")
-        assert (refresh.mode, refresh.reason) == ("full", "model SQL, settings or identity resolution changed")
+        assert (refresh.mode, refresh.reason) == ("full", "identity resolution changed who is whom (persons, bots, staff or names)")
         again = refresh_marts(con, AS_OF, config_path=analytics_home / "townsquare.toml")
         assert (again.mode, again.changed_days) == ("incremental", 0)
     finally:

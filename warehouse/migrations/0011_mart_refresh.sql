@@ -26,3 +26,13 @@ create table refresh_calendar (
     first_day    date not null,
     last_day     date not null
 );
+-- Who was whom at the last refresh. When an account already known changes person, bot or staff flag or
+-- name, or a new account joins a person already known, people metrics change on days no load touched:
+-- the next refresh is full. New accounts of new persons are ordinary changes.
+create table refresh_people (
+    member_id    varchar primary key,
+    person_id    varchar,
+    is_bot       boolean,
+    is_staff     boolean,
+    display_name varchar
+);
