@@ -51,3 +51,4 @@ $(NER_STAMP): $(STAMP) requirements-ner.lock
 bench: $(STAMP) $(NER_STAMP)
 	$(BIN)/python bench/ingest.py --out BENCHMARKS.md
 	$(BIN)/python bench/enrich.py --out BENCHMARKS.md
+	$(BIN)/python bench/marts.py --out BENCHMARKS.md
