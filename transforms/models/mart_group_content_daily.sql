@@ -1,28 +1,24 @@
 -- Grain: one row per community, group and day with content in the group. Answers and comments
--- belong to the groups (tags) of their thread's question.
+-- belong to the groups (tags) of their thread's question, replies to their topic's category; a post
+-- on a social channel to its own hashtags and its thread's (int_groups_content).
 -- key: community_id, group_id, day
 -- refresh: daily
 -- range: participants 0 -
-with thread_groups as (
-    select cg.community_id, cg.content_id as thread_id, cg.group_id,
-           coalesce(g.name, split_part(cg.group_id, '/tag/', 2)) as group_name
-    from content_groups cg
-    left join groups g on g.group_id = cg.group_id
-),
-
-final as (
+-- check: content_items >= questions + answers + comments | questions, answers and comments are content items
+with final as (
     select
-        a.community_id,
-        tg.group_id,
-        tg.group_name,
-        a.day,
-        count(*) filter (where a.kind = 'question') as questions,
-        count(*) filter (where a.kind = 'answer') as answers,
-        count(*) filter (where a.kind = 'comment') as comments,
+        community_id,
+        group_id,
+        group_name,
+        day,
+        count(*) filter (where kind = 'question') as questions,
+        count(*) filter (where kind = 'answer') as answers,
+        count(*) filter (where kind = 'comment') as comments,
         count(*) as content_items,
-        count(distinct a.author_member_id) filter (where not a.author_is_bot) as participants
-    from int_content_activity a
-    join thread_groups tg on tg.thread_id = a.thread_id
+        count(distinct author_member_id) filter (where not author_is_bot) as participants,
+        group_kind
+    from int_groups_content
+    where group_id is not null
     group by all
 )
 
