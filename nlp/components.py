@@ -18,7 +18,7 @@ import nlp.sentiment.component  # noqa: F401  (registers townsquare_sentiment)
 import nlp.topics_learned  # noqa: F401  (registers townsquare_learned_topics)
 from nlp.entities import Catalogue, NamedEntities, ner_available
 from nlp.intent import classify_intent, compile_extra_cues
-from nlp.language import DEFAULT_LANGUAGES, MIN_CONFIDENCE, identify_language
+from nlp.language import DEFAULT_LANGUAGES, MIN_CONFIDENCE, identify_languages
 from nlp.settings import load_nlp_settings
 from nlp.taxonomy import Taxonomy
 from nlp.text import doc_text
@@ -40,9 +40,20 @@ class LanguageTagger:
         self.languages, self.min_confidence = tuple(languages), min_confidence
 
     def __call__(self, doc: Doc) -> Doc:
-        found = identify_language(doc_text(doc), self.languages, self.min_confidence)
-        doc._.language, doc._.language_confidence, doc._.language_reason = found.code, found.confidence, found.reason
+        self.tag([doc])
         return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
+        # One model pass per batch (nlp/language.py BatchScorer).
+        docs = iter(docs)
+        while batch := list(islice(docs, batch_size)):
+            self.tag(batch)
+            yield from batch
+
+    def tag(self, docs: list[Doc]) -> None:
+        for doc, found in zip(docs, identify_languages([doc_text(d) for d in docs], self.languages,
+                                                       self.min_confidence)):
+            doc._.language, doc._.language_confidence, doc._.language_reason = found.code, found.confidence, found.reason
 
 
 @Language.factory("townsquare_language",

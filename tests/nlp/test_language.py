@@ -37,3 +37,18 @@ def test_hard_inputs_are_undetermined_with_a_reason_not_errors():
         assert found.code == UNDETERMINED or found.confidence > 0
         if found.code == UNDETERMINED:
             assert found.reason
+
+
+def test_a_batch_gives_what_py3langid_gives_text_by_text(shared_dataset):
+    # identify_languages scores a whole batch in one product; it must agree with py3langid's own classify.
+    from nlp.language import _identifier, identify_languages
+    from nlp.text import words_only
+
+    texts = [text for text, _ in _tweets(shared_dataset("twitter_v2_threads_twarc"))] + ["", "🙂", "ok"]
+    identifier = _identifier(DEFAULT_LANGUAGES)
+    for text, found in zip(texts, identify_languages(texts)):
+        if found.reason and found.reason.startswith("too little text"):
+            continue
+        code, confidence = identifier.classify(words_only(text))
+        assert abs(found.confidence - confidence) < 1e-4, text
+        assert found.code == (code if confidence >= 0.6 else UNDETERMINED), text

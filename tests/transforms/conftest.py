@@ -56,7 +56,8 @@ class HandWarehouse:
                 column = {"interactions": "occurred_at", "tickets": "created_at", "members": "joined_at",
                           "ticket_events": "occurred_at"}[table]
                 days = [(r["community_id"], r[column].date()) for r in rows if r.get(column)]
-                con.executemany("insert into mart_changes values (?, ?, now())", days)
+                if days:
+                    con.executemany("insert into mart_changes values (?, ?, now())", days)
 
     def write_config(self, toml: str) -> Path:
         self.config.write_text(toml, encoding="utf-8")
