@@ -152,19 +152,29 @@ def _cluster(vectors: np.ndarray, theme_similarity: float) -> list[int]:
 
 
 def _top_terms(weights, vocabulary: np.ndarray, rows: list[int], n: int) -> list[str]:
-    """The terms with the most TF-IDF weight over the theme's posts; a word already said by a chosen phrase
-    is skipped, and a phrase whose words are both chosen already adds nothing."""
+    """The terms with the most TF-IDF weight over the theme's posts (on a tie, phrases first). A word said
+    by a chosen phrase is skipped; a phrase takes the place of chosen words it contains when it carries at
+    least half their weight ("dark mode" rather than "dark, mode, dark mode")."""
     if not weights.shape[1]:
         return []
     total = np.asarray(weights[rows].sum(axis=0)).ravel()
+    order = sorted(np.flatnonzero(total > 0), key=lambda i: (-round(total[i], 9), -vocabulary[i].count(" "), vocabulary[i]))
     chosen: list[str] = []
-    for i in sorted(np.flatnonzero(total > 0), key=lambda i: (-total[i], vocabulary[i])):
+    weight = {}
+    for i in order:
         if len(chosen) >= n:
             break
         term = str(vocabulary[i])
         words = term.split(" ")
-        said = {w for c in chosen for w in c.split(" ")}
-        if all(w in said for w in words):
+        weight[term] = total[i]
+        replaced = [c for c in chosen if " " not in c and c in words and total[i] >= 0.5 * weight[c]]
+        said = {w for c in chosen if " " in c for w in c.split(" ")}  # words already said by chosen phrases
+        if not replaced and all(w in said for w in words):
             continue
-        chosen.append(term)
-    return chosen
+        if replaced:
+            at = chosen.index(replaced[0])
+            chosen = [c for c in chosen[:at] if c not in replaced] + [term] + \
+                     [c for c in chosen[at:] if c not in replaced]
+        else:
+            chosen.append(term)
+    return chosen[:n]

@@ -7,6 +7,7 @@ import hashlib
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from collections import Counter
 
 import duckdb
 import pytest
@@ -224,14 +225,16 @@ def test_bicycles_meta_feature_requests_and_statuses(ideation_db):
     con, _ = ideation_db
     questions = dump_questions()
     requests = {i for i, q in questions.items() if "feature-request" in q["tags"]}
-    tagged = {cid.rsplit("/", 1)[1]: (status, score) for cid, status, score in con.execute(
-        "select content_id, status, score from mart_idea_posts "
+    upvotes = Counter(r.get("PostId") for r in ET.parse(shared_data("stackexchange_bicycles_meta") / "Votes.xml")
+                      .getroot() if r.get("VoteTypeId") == "2")
+    tagged = {cid.rsplit("/", 1)[1]: (status, score, ups) for cid, status, score, ups in con.execute(
+        "select content_id, status, score, upvotes from mart_idea_posts "
         "where community_id = 'bicycles_meta' and found_by like 'tag%'").fetchall()}
     assert set(tagged) == requests
     for post_id in requests:
         statuses = [STATUS[t] for t in questions[post_id]["tags"] if t in STATUS]
         expected = min(statuses, key=["done", "declined", "planned"].index) if statuses else "open"
-        assert tagged[post_id] == (expected, questions[post_id]["score"]), post_id
+        assert tagged[post_id] == (expected, questions[post_id]["score"], upvotes[post_id]), post_id
     # every idea post is in exactly one theme, and the theme totals add up to the posts
     posts, theme_posts, ideas, theme_ideas = con.execute("""
         select (select count(*) from mart_idea_posts where community_id = 'bicycles_meta'),
@@ -251,7 +254,31 @@ def test_bicycles_meta_linked_duplicates_are_merged(ideation_db):
              for r in ET.parse(shared_data("stackexchange_bicycles_meta") / "PostLinks.xml").getroot()
              if r.get("LinkTypeId") == "3"]
     between_ideas = [(d, o) for d, o in links if d in ideas and o in ideas]
+    assert between_ideas  # the dump has such a pair: the check below is not empty
     for duplicate, original in between_ideas:
         assert ideas[duplicate][0] == ideas[original][0]
         assert ideas[duplicate][1] is not None
 
+
+
+def test_bicycles_meta_theme_totals_from_the_dump(ideation_db):
+    """Per theme: statuses of its original ideas from the dump's tags and upvotes from Votes.xml."""
+    con, _ = ideation_db
+    questions = dump_questions()
+    upvotes = Counter(r.get("PostId") for r in ET.parse(shared_data("stackexchange_bicycles_meta") / "Votes.xml")
+                      .getroot() if r.get("VoteTypeId") == "2")
+    expected: dict[str, Counter] = {}
+    for cid, theme_id, duplicate in con.execute("select content_id, theme_id, is_duplicate_of from mart_idea_posts "
+                                                "where community_id = 'bicycles_meta'").fetchall():
+        post_id = cid.rsplit("/", 1)[1]
+        totals = expected.setdefault(theme_id, Counter())
+        totals["upvotes"] += upvotes[post_id]
+        if duplicate is None:
+            statuses = [STATUS[t] for t in questions[post_id]["tags"] if t in STATUS]
+            totals[min(statuses, key=["done", "declined", "planned"].index) if statuses else "open"] += 1
+    got = {theme_id: Counter({k: v for k, v in zip(("upvotes", "open", "planned", "done", "declined"), rest) if v})
+           for theme_id, *rest in con.execute(
+               "select theme_id, upvotes, ideas_open, ideas_planned, ideas_done, ideas_declined "
+               "from mart_idea_themes where community_id = 'bicycles_meta'").fetchall()}
+    assert got == {k: Counter({n: v for n, v in c.items() if v}) for k, c in expected.items()}
+    assert sum(c["done"] for c in got.values()) >= 1
