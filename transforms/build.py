@@ -151,6 +151,14 @@ def _build(con, model: Model, incremental: bool) -> None:
         if not incremental:
             con.execute(f"create or replace view {table} as {model.sql}")
         return
+    if model.compute is not None:
+        if model.refresh != "full":
+            raise ModelError(f"transforms/models/{model.name}.py: Python models are recomputed in full; "
+                             "declare `-- refresh: full` in HEADER")
+        con.register("computed_rows", model.compute(con))
+        con.execute(f"create or replace table {table} as select * from computed_rows")
+        con.unregister("computed_rows")
+        return
     if not incremental or model.refresh == "full":
         if model.refresh == "daily":
             _scope(con, model)

@@ -1,6 +1,7 @@
 """A SQL model: one file in transforms/models, its table name, its SQL, and what its header declares.
 
-The header is the comment block at the top of the file (docs/transforms.md):
+The header is the comment block at the top of the file (docs/transforms.md); a Python model
+(`<name>.py`, for what SQL does badly, such as iterating PageRank) has the same lines in HEADER:
 
     -- Grain: one row per community per day ...          (what a row is, in words)
     -- key: community_id, day                            (columns that identify a row: unique, never null)
@@ -21,8 +22,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
+import importlib.util
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any, Callable
 
 LAYERS = ("int_", "mart_")
 REFRESH_KINDS = ("daily", "full")
@@ -59,6 +63,7 @@ class Model:
     view: bool = False
     grain: str = ""
     reads: frozenset[str] = field(default_factory=frozenset)  # other models named in the SQL
+    compute: Callable[[Any], Any] | None = None  # a Python model's build(con) -> pyarrow.Table
 
     @property
     def is_mart(self) -> bool:
@@ -66,7 +71,8 @@ class Model:
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()[:16]
+        code = self.sql if self.compute is None else Path(self.compute.__code__.co_filename).read_text("utf-8")
+        return hashlib.sha256(code.encode("utf-8")).hexdigest()[:16]
 
 
 def parse_model(name: str, sql: str) -> Model:
@@ -119,15 +125,22 @@ def load_models() -> list[Model]:
     folder = resources.files("transforms") / "models"
     found = {e.name.removesuffix(".sql"): e.read_text(encoding="utf-8")
              for e in folder.iterdir() if e.name.endswith(".sql")}
-    unknown = [n for n in found if not n.startswith(LAYERS)]
+    computed = {e.name.removesuffix(".py"): _python_model(Path(str(e)))
+                for e in folder.iterdir() if e.name.endswith(".py")}
+    unknown = [n for n in [*found, *computed] if not n.startswith(LAYERS)]
     if unknown:
         raise ModelError(f"transforms/models: {', '.join(sorted(unknown))} must start with int_ or mart_")
+    names = [*found, *computed]
     models = {}
     for name, sql in found.items():
         model = parse_model(name, sql)
         body = _without_comments(sql)
-        reads = frozenset(other for other in found if other != name and re.search(rf"\b{other}\b", body))
+        reads = frozenset(other for other in names if other != name and re.search(rf"\b{other}\b", body))
         models[name] = Model(**{**model.__dict__, "reads": reads})
+    for name, module in computed.items():
+        model = parse_model(name, module.HEADER)
+        models[name] = Model(**{**model.__dict__, "reads": frozenset(module.READS) & set(names),
+                                "compute": module.build})
     ordered: list[Model] = []
     placed: set[str] = set()
 
@@ -144,6 +157,19 @@ def load_models() -> list[Model]:
     for name in sorted(models, key=lambda n: (not n.startswith("int_"), n)):
         place(name)
     return ordered
+
+
+def _python_model(path: Path):
+    """A model computed in Python, for what SQL does badly (iterative graph algorithms): a module with
+    HEADER (the same header lines as a SQL model), READS (the models and tables it reads, for ordering)
+    and build(con) returning the rows as a pyarrow Table."""
+    spec = importlib.util.spec_from_file_location(f"transforms.models.{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for needed in ("HEADER", "READS", "build"):
+        if not hasattr(module, needed):
+            raise ModelError(f"transforms/models/{path.name}: a Python model defines HEADER, READS and build(con)")
+    return module
 
 
 def _without_comments(sql: str) -> str:

@@ -14,14 +14,10 @@
 -- range: in_degree_weighted 0 -
 -- check: label in ('advocate', 'detractor', 'influencer', 'neutral') | every person gets one of the four labels
 -- check: posts_with_sentiment <= posts_on_topic | sentiment is read from the person's own posts on the topic
-with recursive nodes as (
+with nodes as (
     select community_id, topic, from_member_id as member_id from int_influence_edges
     union
     select community_id, topic, to_member_id from int_influence_edges
-),
-
-graph_sizes as (
-    select community_id, topic, count(*)::double as nodes from nodes group by all
 ),
 
 out_weights as (
@@ -29,49 +25,11 @@ out_weights as (
     from int_influence_edges group by all
 ),
 
--- One step of the random walk, as (source -> target, share of the source's rank): each edge carries its
--- share of the source's out-weight; a person without out-edges (dangling) hands all of their rank to
--- target null, spread evenly over the graph; a zero-share self row keeps every node in each iteration.
-steps as (
-    select e.community_id, e.topic, e.from_member_id as source, e.to_member_id as target, e.weight / o.out_weight as share
-    from int_influence_edges e
-    join out_weights o on o.community_id = e.community_id and o.topic = e.topic and o.member_id = e.from_member_id
-    union all
-    select community_id, topic, member_id, member_id, 0.0 from nodes
-    union all
-    select n.community_id, n.topic, n.member_id, null, 1.0
-    from nodes n anti join out_weights o using (community_id, topic, member_id)
-),
-
-walk_steps as (
-    select s.*, g.nodes from steps s join graph_sizes g using (community_id, topic)
-),
-
--- Power iteration: pr'(v) = (1 - d) / N + d * (sum over u -> v of pr(u) * w(u,v) / out(u) + dangling / N).
--- The ranks sum to 1 in every iteration. USING KEY keeps only the latest iteration of each node.
-pagerank_walk (community_id, topic, member_id, iteration, pagerank) using key (community_id, topic, member_id) as (
-    select n.community_id, n.topic, n.member_id, 0, 1.0 / g.nodes
-    from nodes n join graph_sizes g using (community_id, topic)
-    union all
-    select community_id, topic, member_id, iteration, pagerank from (
-        select
-            s.community_id, s.topic, s.target as member_id, w.iteration + 1 as iteration,
-            (1 - p.damping) / s.nodes
-            + p.damping * (sum(w.pagerank * s.share)
-                           + coalesce(sum(sum(w.pagerank * s.share) filter (where s.target is null))
-                                      over (partition by s.community_id, s.topic), 0) / s.nodes) as pagerank
-        from pagerank_walk w
-        join walk_steps s on s.community_id = w.community_id and s.topic = w.topic and s.source = w.member_id
-        cross join param_influence p
-        where w.iteration < p.iterations
-        group by s.community_id, s.topic, s.target, w.iteration, s.nodes, p.damping
-    ) where member_id is not null
-),
-
 -- Ranks and percentiles order by the rank rounded to 12 decimals: the last bits of a sum depend on the
 -- order the engine adds in, and must not reorder tied people from one build to the next.
 pageranks as (
-    select community_id, topic, member_id, pagerank, round(pagerank, 12) as pagerank_order from pagerank_walk
+    -- PageRank by power iteration over each graph (int_influence_pagerank.py: a sparse matrix product per step)
+    select community_id, topic, member_id, pagerank, round(pagerank, 12) as pagerank_order from int_influence_pagerank
 ),
 
 degrees as (
