@@ -282,3 +282,15 @@ def test_bicycles_meta_theme_totals_from_the_dump(ideation_db):
                "from mart_idea_themes where community_id = 'bicycles_meta'").fetchall()}
     assert got == {k: Counter({n: v for n, v in c.items() if v}) for k, c in expected.items()}
     assert sum(c["done"] for c in got.values()) >= 1
+
+
+def test_quality_gate_holds_on_real_data(ideation_db):
+    """The marts' declared keys, ranges and checks (their headers) hold on the real communities."""
+    from transforms.checks import mart_suites
+    from warehouse import quality
+
+    con, summary = ideation_db
+    suites = [s for s in mart_suites() if s.name in ("mart_idea_themes", "mart_idea_posts")]
+    outcomes = quality.validate(con, suites)
+    assert len(suites) == 2 and summary["posts"] > 0
+    assert [o.rule for o in outcomes if not o.success] == []
