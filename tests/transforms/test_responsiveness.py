@@ -199,3 +199,16 @@ def test_twcs_first_agent_response_matches_the_csv(analytics_db):
     assert len(expected) > 10  # not a vacuous comparison
     assert rows.keys() == expected.keys()
     assert rows == pytest.approx(expected)
+
+
+def test_forum_rows_agree_with_mart_thread_response(analytics_db):
+    # two models, one definition of a forum question's first response, answer and accepted answer
+    rows = analytics_db.execute("""
+        select count(*), count(f.conversation_id),
+               count(*) filter (where t.first_response_at is distinct from f.first_response_at
+                                   or t.is_unanswered is distinct from f.is_unanswered
+                                   or t.has_accepted_answer is distinct from f.is_resolved)
+        from mart_thread_response t
+        left join mart_first_response f on f.conversation_id = t.thread_id and f.channel = 'forum'""").fetchall()
+    questions, matched, disagreeing = rows[0]
+    assert questions > 1000 and matched == questions and disagreeing == 0
