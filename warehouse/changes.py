@@ -16,9 +16,10 @@ _DAYS_OF_STAGED_BATCH = """
     union all
     select s.community_id, root.created_at::date from stage_content s join content root on root.content_id = s.thread_id
     union all
-    -- a thread's answers and comments belong to the groups of its question: a retag changes their days too
+    -- a thread's answers and comments belong to the groups of its question, topic or tweet: a retag
+    -- changes their days too
     select c.community_id, c.created_at::date from content c
-    where c.thread_id in (select content_id from stage_content where kind = 'question')
+    where c.thread_id in (select content_id from stage_content where thread_id = content_id)
     union all
     select community_id, occurred_at::date from stage_interactions
     union all
