@@ -212,3 +212,35 @@ def test_forum_rows_agree_with_mart_thread_response(analytics_db):
         left join mart_first_response f on f.conversation_id = t.thread_id and f.channel = 'forum'""").fetchall()
     questions, matched, disagreeing = rows[0]
     assert questions > 1000 and matched == questions and disagreeing == 0
+
+
+def test_incremental_refresh_equals_a_full_one(community):
+    # a conversation on X caught after the brand's tweet: the ticket opens on 3 March 23:00 with the brand,
+    # the customer's first tweet at 02:00 the next day starts the wait
+    community.add("content", [
+        _post("c/tw/ticket/5", "ticket", "c/user/1", T(2025, 3, 3, 23), "c/tw/ticket/5", channel="support"),
+        _post("c/tw/message/50", "ticket_message", "c/user/3", T(2025, 3, 3, 23), "c/tw/ticket/5", channel="support"),
+        _post("c/tw/message/51", "ticket_message", "c/user/1", T(2025, 3, 4, 2), "c/tw/ticket/5", channel="support"),
+    ])
+    community.add("tickets", [{"ticket_id": "c/tw/ticket/5", "community_id": C, "source": "tw", "source_record_id": "5",
+                               "requester_member_id": "c/user/1", "status": "open", "created_at": T(2025, 3, 3, 23)}])
+    community.refresh(as_of=T(2025, 4, 1))
+    # later loads: the brand answers on 5 March, a comment on q2, a second reply to the social post
+    community.add("content", [
+        _post("c/tw/message/52", "ticket_message", "c/user/3", T(2025, 3, 5, 11), "c/tw/ticket/5", channel="support"),
+        _post("c/c9", "comment", "c/user/3", T(2025, 3, 4, 10), "c/q2", "c/q2"),
+        _post("c/x/tweet/9", "reply", "c/user/3", T(2025, 3, 6, 21), "c/x/tweet/1", "c/x/tweet/1", channel="social"),
+    ])
+    community.refresh(as_of=T(2025, 4, 1))
+    assert community.rows("select mode from mart_refreshes order by refreshed_at desc limit 1") == [("incremental",)]
+    marts = {m: community.rows(f"select * from {m} order by all")
+             for m in ("mart_first_response", "mart_responsiveness_period")}
+    # 4 March 02:00 -> 5 March 11:00 = 33 h, an agent; partitioned by the ticket's opening day
+    assert community.rows("select day, started_at, hours_to_first_response, responder_type from mart_first_response "
+                          "where conversation_id = 'c/tw/ticket/5'") == [(dt.date(2025, 3, 3), T(2025, 3, 4, 2), 33.0, "agent")]
+    # q2: 09:00 -> staff comment 10:00 = 1 h; s1: 20:00 -> the brand's reply at 21:00 = 1 h, before user 1's
+    assert community.rows("select conversation_id, hours_to_first_response, responder_type from mart_first_response "
+                          "where conversation_id in ('c/q2', 'c/x/tweet/1') order by 1") == [
+        ("c/q2", 1.0, "staff"), ("c/x/tweet/1", 1.0, "staff")]
+    community.refresh(as_of=T(2025, 4, 1), full=True)
+    assert {m: community.rows(f"select * from {m} order by all") for m in marts} == marts
