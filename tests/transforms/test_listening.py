@@ -167,6 +167,11 @@ def test_tracked_brands_table(tmp_path, monkeypatch):
         {"name": "Outage", "is_competitor": False, "kind": "keyword", "term": "down for everyone"},
     ]
     assert listening.tables({"include_catalogue": False}, "test")["param_tracked_brands"].num_rows == 0
+    # the file the refresh reads, when given, wins over TOWNSQUARE_CONFIG
+    monkeypatch.setenv("TOWNSQUARE_CONFIG", str(tmp_path / "absent.toml"))
+    assert listening.tables({}, "test")["param_tracked_brands"].num_rows == 0
+    assert [r["name"] for r in listening.tables({}, "test", config)["param_tracked_brands"].to_pylist()] == [
+        "Lumen Hub", "Rival Box"]
 
 
 @pytest.mark.parametrize("section, message", [

@@ -18,6 +18,8 @@ Result: param_tracked_brands(name, is_competitor, kind 'brand'|'keyword', term):
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
 
 from nlp.settings import load_nlp_settings
@@ -30,7 +32,9 @@ SCHEMA = pa.schema([("name", pa.string()), ("is_competitor", pa.bool_()), ("kind
 KEYWORD_KEYS = {"name", "terms", "competitor"}
 
 
-def tables(section: dict, where: str) -> dict[str, pa.Table]:
+def tables(section: dict, where: str, config_path: Path | None = None) -> dict[str, pa.Table]:
+    """param_tracked_brands; the catalogue comes from `config_path` when given (the file the refresh
+    reads), else from the Townsquare config (`TOWNSQUARE_CONFIG`), the file enrichment read."""
     unknown = sorted(set(section) - {"include_catalogue", "keywords"})
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: include_catalogue, keywords")
@@ -40,7 +44,7 @@ def tables(section: dict, where: str) -> dict[str, pa.Table]:
     rows = []
     if include_catalogue:
         rows += [{"name": entry.name, "is_competitor": entry.competitor, "kind": "brand", "term": entry.name}
-                 for entry in load_nlp_settings().catalogue]
+                 for entry in load_nlp_settings(config_path).catalogue]
     brands = {row["name"].lower() for row in rows}
     for row in _keywords(section.get("keywords", []), where):
         if row["name"].lower() in brands:
