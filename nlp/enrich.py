@@ -53,6 +53,7 @@ class EnrichmentRun:
     errors: int = 0
     shards: int = 0
     emerging: dict | None = None  # what the emerging-topics refresh after it did (nlp.emerging)
+    ideation: dict | None = None  # what the idea-theme refresh after it did (nlp.ideation)
 
 
 PENDING = """

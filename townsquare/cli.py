@@ -118,6 +118,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     emerging = enriched.emerging
     print(f"emerging topics: {emerging['recomputed']:,} of {emerging['periods']:,} {emerging['period_kind']}s recomputed, "
           f"{emerging['themes']:,} themes")
+    ideation = enriched.ideation
+    print(f"ideas: {ideation['posts']:,} idea posts in {ideation['themes']:,} themes "
+          f"({ideation['duplicates']:,} near-duplicates merged)")
     try:
         built = pipeline.build_marts(full=args.full)
     except QualityGateFailed as e:

@@ -55,7 +55,7 @@ MARTS_DOC = """
 Runs whenever a source DAG has loaded new data (the `townsquare://warehouse/core` asset):
 
 1. **enrich** runs the NLP pipeline on content without an enrichment for the current pipeline version, then
-   refreshes the emerging topics of the periods that changed;
+   refreshes the emerging topics of the periods that changed and the idea themes;
 2. **build_marts** resolves identities, checks the core tables, refreshes every `mart_*` table (only the days
    that changed, when only data changed) as of the run's data interval end, and checks them;
 3. **publish** swaps a new serving snapshot in atomically (`townsquare://serving/current`). When a
@@ -121,7 +121,8 @@ def marts_dag():
             from townsquare.pipeline import enrich
 
             run = enrich()
-            return {"version": run.version, "enriched": run.enriched, "errors": run.errors, "emerging": run.emerging}
+            return {"version": run.version, "enriched": run.enriched, "errors": run.errors, "emerging": run.emerging,
+                    "ideation": run.ideation}
 
         @task(pool=WAREHOUSE_POOL)
         def build_marts(enriched: dict, data_interval_end=None, dag_run=None) -> list[str]:

@@ -6,6 +6,7 @@ the warehouse) → build (marts) → check → publish (atomic serving snapshot)
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,12 +15,15 @@ from ingest.framework import connector_for
 from ingest.load import load_batch
 from transforms.build import mart_names, refresh_marts
 from transforms.checks import assert_marts_valid
+from transforms.escalation_webhook import EscalationWebhookError, notify_new_escalations
 from warehouse import identity, quality
 from warehouse.core_checks import core_suites
 from warehouse import settings
 from warehouse.db import writer
 from warehouse.landing import Manifest
 from warehouse.publish import publish_snapshot
+
+log = logging.getLogger(__name__)
 
 
 def configured_sources(config_path: Path | None = None, channel: str | None = None) -> list[settings.Source]:
@@ -39,13 +43,15 @@ def load(batch_dirs: list[Path]) -> list[Manifest]:
 
 def enrich(processes: int | None = None):
     """NLP enrichment of the content that has none for the current pipeline version, then the emerging
-    topics of the periods whose content or enrichment changed."""
+    topics of the periods whose content or enrichment changed, and the idea themes (nlp/ideation)."""
     from nlp.emerging import refresh_emerging_topics
     from nlp.enrich import enrich as run_enrichment
+    from nlp.ideation import refresh_idea_themes
 
     run = run_enrichment(processes)
     with writer() as con:
         run.emerging = refresh_emerging_topics(con).as_dict()
+        run.ideation = refresh_idea_themes(con)
     return run
 
 
@@ -87,7 +93,13 @@ def publish(run_id: str | None = None) -> Path:
     """Copy the checked marts into a new serving snapshot and swap it into place."""
     with writer() as con:
         assert_marts_valid(con, run_id)  # never publish marts that a failed build left behind
-        return publish_snapshot(con, mart_names(), run_id)
+        snapshot = publish_snapshot(con, mart_names(), run_id)
+        try:
+            notify_new_escalations(con)  # [marts.escalation] webhook_url; nothing when none is set
+        except EscalationWebhookError as e:
+            # The marts are published; what was not sent goes out with the next run.
+            log.warning("%s", e)
+        return snapshot
 
 
 def identity_review(community: str | None = None) -> tuple[list[tuple], list[tuple]]:

@@ -30,15 +30,6 @@ class EscalationWebhookError(RuntimeError):
     """The help desk did not accept a batch; what was not sent is sent on the next run."""
 
 
-_RECORD = """
-    create table if not exists escalation_notifications (
-        conversation_id varchar primary key,
-        community_id    varchar not null,
-        channel         varchar not null,
-        escalated_at    timestamp not null,
-        notified_at     timestamp not null
-    )"""
-
 _UNSENT = """
     select community_id, channel, conversation_id, kind, group_names, started_at, escalated_at, allowed_hours,
            age_hours
@@ -78,7 +69,6 @@ def notify_new_escalations(con: duckdb.DuckDBPyConnection, url: str | None = Non
         timeout_seconds = timeout_seconds or configured.timeout_seconds
     if not url:
         return 0
-    con.execute(_RECORD)
     result = con.execute(_UNSENT)
     names = [d[0] for d in result.description]
     unsent = [dict(zip(names, row)) for row in result.fetchall()]
