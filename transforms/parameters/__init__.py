@@ -5,7 +5,8 @@ and turns it, with its defaults, into small tables named `param_<something>` tha
 A module defines:
 
     SECTION = "reputation"                       # the [marts.reputation] table
-    def tables(section: dict, where: str) -> dict[str, pyarrow.Table]   # raise ConfigError on bad values
+    def tables(section: dict, where: str, config_path: Path | None = None) -> dict[str, pyarrow.Table]
+        # raise ConfigError on bad values; config_path: the file, for settings kept elsewhere in it
 
 `install` creates every module's tables as temporary tables on the refresh's connection, plus
 `refresh_context` (one row: `as_of`, the end of the run's data interval: models never call now()),
@@ -47,7 +48,7 @@ def parameter_tables(config_path: Path | None = None) -> dict[str, pa.Table]:
         section = marts.get(module.SECTION, {})
         if not isinstance(section, dict):
             raise settings.ConfigError(f"{path}: [marts.{module.SECTION}] must be a table")
-        for name, table in module.tables(section, f"{path} [marts.{module.SECTION}]").items():
+        for name, table in module.tables(section, f"{path} [marts.{module.SECTION}]", path).items():
             if not name.startswith("param_") or name in tables:
                 raise RuntimeError(f"{module.__name__}: parameter table {name} must be param_* and unique")
             tables[name] = table

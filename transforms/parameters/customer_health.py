@@ -13,6 +13,8 @@ Keys (all optional):
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
 
 from warehouse.settings import ConfigError
@@ -40,7 +42,7 @@ def _threshold(level: dict, key: str, default, low, high, where: str) -> float:
     return float(value)
 
 
-def tables(section: dict, where: str) -> dict[str, pa.Table]:
+def tables(section: dict, where: str, config_path: Path | None = None) -> dict[str, pa.Table]:
     unknown = sorted(set(section) - {"window_days", "yellow", "red"})
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: window_days, yellow, red")

@@ -75,7 +75,7 @@ def configured_webhook(config_path: Path | None = None) -> Webhook:
     return webhook(section, f"{path} [marts.{SECTION}]")
 
 
-def tables(section: dict, where: str) -> dict[str, pa.Table]:
+def tables(section: dict, where: str, config_path: Path | None = None) -> dict[str, pa.Table]:
     webhook(section, where)  # a bad webhook setting fails the refresh, not the first escalation
     default = _hours(section.get("default_hours", DEFAULT_HOURS), where, "default_hours")
     groups = section.get("group_hours", {})

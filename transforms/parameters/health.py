@@ -11,6 +11,8 @@ Keys (all optional):
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
 
 from warehouse.settings import ConfigError
@@ -27,7 +29,7 @@ def _number(value, where: str, key: str) -> float:
     return float(value)
 
 
-def tables(section: dict, where: str) -> dict[str, pa.Table]:
+def tables(section: dict, where: str, config_path: Path | None = None) -> dict[str, pa.Table]:
     unknown = sorted(set(section) - set(DEFAULTS) - {"weights"})
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; "

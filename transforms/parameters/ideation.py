@@ -5,6 +5,8 @@ to be near-duplicates or one theme; its keys and defaults live in nlp/ideation/s
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
 
 from nlp.ideation.settings import from_table
@@ -12,7 +14,7 @@ from nlp.ideation.settings import from_table
 SECTION = "ideation"
 
 
-def tables(section: dict, where: str) -> dict[str, pa.Table]:
+def tables(section: dict, where: str, config_path: Path | None = None) -> dict[str, pa.Table]:
     s = from_table(section, where)
     return {
         "param_ideation": pa.table({"trend_days": pa.array([s.trend_days], pa.int32())}),

@@ -20,6 +20,7 @@ default of that kind only; `kind = 0` leaves a kind out of the graph.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -92,7 +93,7 @@ def weights(section: dict, where: str) -> dict[str, float]:
     return merged
 
 
-def tables(section: dict, where: str) -> dict[str, pa.Table]:
+def tables(section: dict, where: str, config_path: Path | None = None) -> dict[str, pa.Table]:
     unknown = sorted(set(section) - _KEYS)
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_KEYS))}")

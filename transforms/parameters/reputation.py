@@ -17,6 +17,8 @@ established user, 3,000 close votes, 10,000 moderator tools).
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
 
 from warehouse.settings import ConfigError
@@ -44,7 +46,7 @@ DEFAULT_LEVELS = [
 ]
 
 
-def tables(section: dict, where: str) -> dict[str, pa.Table]:
+def tables(section: dict, where: str, config_path: Path | None = None) -> dict[str, pa.Table]:
     unknown = sorted(set(section) - {"points", "levels"})
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: points, levels")
