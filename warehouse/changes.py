@@ -23,6 +23,11 @@ _DAYS_OF_STAGED_BATCH = """
     union all
     select community_id, occurred_at::date from stage_interactions
     union all
+    -- an accept or a vote can resolve or reorder a thread: the day the thread started changes too
+    select i.community_id, root.created_at::date from stage_interactions i
+    join content c on c.content_id = i.content_id
+    join content root on root.content_id = c.thread_id
+    union all
     select community_id, joined_at::date from stage_members
     union all
     select community_id, unnest([created_at, updated_at, first_response_at, solved_at])::date from stage_tickets
