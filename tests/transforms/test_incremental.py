@@ -35,17 +35,24 @@ STAGED = ("members", "groups", "content", "content_groups", "interactions", "bad
 
 
 def _rows(con, table: str) -> list[tuple]:
-    def norm(value):
-        if isinstance(value, float) and not math.isnan(value):
-            return round(value, 9)
-        if isinstance(value, list):
-            return tuple(norm(v) for v in value)
-        if isinstance(value, dict):
-            return tuple(sorted((k, norm(v)) for k, v in value.items()))
-        return value
+    """Every row, in an order that does not depend on float noise (floats are left out of the sort key)."""
+    rows = con.execute(f"select * from {table}").fetchall()
+    return sorted(rows, key=lambda row: repr(tuple(v for v in row if not isinstance(v, float))))
 
-    return sorted((tuple(norm(v) for v in row) for row in con.execute(f"select * from {table}").fetchall()),
-                  key=repr)
+
+def _same(value, other) -> bool:
+    # Sums of floats may differ in the last bits with the order the engine adds them in.
+    if isinstance(value, float) and isinstance(other, float):
+        return math.isclose(value, other, rel_tol=1e-9, abs_tol=1e-12) or (math.isnan(value) and math.isnan(other))
+    if isinstance(value, (list, tuple)) and isinstance(other, (list, tuple)):
+        return len(value) == len(other) and all(_same(a, b) for a, b in zip(value, other))
+    if isinstance(value, dict) and isinstance(other, dict):
+        return value.keys() == other.keys() and all(_same(value[k], other[k]) for k in value)
+    return value == other
+
+
+def _differences(expected: list[tuple], got: list[tuple]) -> list[tuple]:
+    return [(e, g) for e, g in zip(expected, got) if not _same(e, g)]
 
 
 def _cuts(con) -> None:
@@ -114,7 +121,7 @@ def test_incremental_refresh_equals_a_full_rebuild(full_and_incremental, mart):
     full, partial, _, _ = full_and_incremental
     expected, got = _rows(full, mart), _rows(partial, mart)
     assert len(got) == len(expected)
-    assert got == expected
+    assert _differences(expected, got)[:3] == []
 
 
 def test_an_edit_to_an_old_answer_refreshes_its_days(full_and_incremental, tmp_path, analytics_home):
@@ -136,7 +143,8 @@ def test_an_edit_to_an_old_answer_refreshes_its_days(full_and_incremental, tmp_p
         assert refresh_marts(con, AS_OF, config_path=config).mode == "incremental"
         incremental = {m: _rows(con, m) for m in mart_names()}
         refresh_marts(con, AS_OF, full=True, config_path=config)
-        assert incremental == {m: _rows(con, m) for m in mart_names()}
+        for mart in mart_names():
+            assert _differences(_rows(con, mart), incremental[mart])[:3] == [], mart
     finally:
         con.close()
 
@@ -177,7 +185,7 @@ def test_a_failed_refresh_keeps_the_marts_and_the_pending_changes(tmp_path, anal
         monkeypatch.setattr(build, "_build", fail_on_last)
         with pytest.raises(RuntimeError, match="disk full"):
             refresh_marts(con, AS_OF, config_path=analytics_home / "townsquare.toml")
-        assert _rows(con, "mart_content_daily") == before
+        assert _differences(_rows(con, "mart_content_daily"), before) == []
         assert con.execute("select count(*) from mart_changes").fetchall() == [(1,)]
     finally:
         con.close()

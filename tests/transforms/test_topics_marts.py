@@ -197,7 +197,8 @@ def test_topic_marts_match_a_recount_of_real_items(analytics_db):
         create temp table enrichments as
         select e.* replace (t.topics as topics, t.learned as learned_topic)
         from main.enrichments e left join topic_rows t using (content_id, text_hash, pipeline_version)""")
-    _run_models(analytics_db, ["int_listening_items", "mart_listening_daily", "mart_topic_daily",
+    _run_models(analytics_db, ["int_current_enrichment", "int_listening_items", "mart_listening_daily",
+                               "mart_topic_daily",
                                "mart_topic_period"])
 
     community = collections.Counter()

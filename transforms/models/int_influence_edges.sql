@@ -40,9 +40,7 @@ person_edges as (
 current_enrichment as (
     -- the enrichment of the content's current text, latest run first
     select e.content_id, e.topics
-    from enrichments e
-    join content c on c.content_id = e.content_id and c.text_hash = e.text_hash
-    qualify row_number() over (partition by e.content_id order by e.enriched_at desc, e.pipeline_version desc) = 1
+    from int_current_enrichment e
 ),
 
 carrier_topics as (

@@ -12,10 +12,7 @@
 -- A view: it only selects and joins, and each mart reads it pruned to the days it recomputes.
 -- materialize: view
 with current_enrichment as (
-    select e.*
-    from enrichments e
-    join content c on c.content_id = e.content_id and c.text_hash = e.text_hash
-    qualify row_number() over (partition by e.content_id order by e.enriched_at desc, e.pipeline_version desc) = 1
+    select * from int_current_enrichment
 ),
 
 items as (

@@ -2,7 +2,7 @@
 -- community on the earliest join day of their accounts: the sign-up day on forums and help desks, but
 -- the first post on social channels, where an account's creation date says nothing about the community.
 -- Accounts never seen posting on a social channel (someone only mentioned) have no join day.
--- materialize: view
+-- refresh: full
 with first_post as (
     select author_member_id as member_id, min(created_at)::date as day
     from content

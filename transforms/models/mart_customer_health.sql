@@ -52,11 +52,9 @@ customers as (
 -- The latest enrichment of an item's current text; sentiment is scored for English and undetermined text only.
 sentiments as (
     select e.content_id, e.sentiment
-    from enrichments e
-    join content c on c.content_id = e.content_id and c.text_hash = e.text_hash
-    where c.kind = 'ticket_message'
-    qualify row_number() over (partition by e.content_id order by e.enriched_at desc, e.pipeline_version desc) = 1
-        and e.language in ('en', 'und') and e.sentiment is not null
+    from int_current_enrichment e
+    join content c on c.content_id = e.content_id
+    where c.kind = 'ticket_message' and e.language in ('en', 'und') and e.sentiment is not null
 ),
 
 messages as (

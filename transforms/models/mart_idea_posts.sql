@@ -36,10 +36,8 @@ votes as (
 -- The latest enrichment of the post's current text.
 sentiment as (
     select e.content_id, e.sentiment, e.sentiment_label
-    from enrichments e
-    join content c on c.content_id = e.content_id and c.text_hash = e.text_hash
+    from int_current_enrichment e
     join items i on i.content_id = e.content_id
-    qualify row_number() over (partition by e.content_id order by e.enriched_at desc, e.pipeline_version desc) = 1
 ),
 
 replies as (

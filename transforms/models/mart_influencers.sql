@@ -55,9 +55,7 @@ people as (
 
 current_enrichment as (
     select e.content_id, e.language, e.sentiment, e.topics
-    from enrichments e
-    join content c on c.content_id = e.content_id and c.text_hash = e.text_hash
-    qualify row_number() over (partition by e.content_id order by e.enriched_at desc, e.pipeline_version desc) = 1
+    from int_current_enrichment e
 ),
 
 posts as (
