@@ -13,6 +13,7 @@ with final as (
         count(*) filter (where kind = 'comment') as comments,
         count(*) as content_items
     from int_content_activity
+    where created_at >= (select min(day) from refresh_days)  -- only the days being recomputed (all on a full build)
     group by community_id, day
 )
 

@@ -26,6 +26,7 @@ with final as (
     join content c on c.content_id = a.content_id
     left join sources s on s.community_id = c.community_id and s.namespace = c.source
     where not a.author_is_bot
+      and a.created_at >= (select min(day) from refresh_days)  -- only the days being recomputed (all on a full build)
     group by all
 )
 

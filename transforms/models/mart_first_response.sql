@@ -27,6 +27,7 @@ forum_questions as (
     from content q
     left join accounts a on a.member_id = q.author_member_id
     where q.kind = 'question'
+      and q.created_at >= (select min(day) from refresh_days)  -- only the days being recomputed (all on a full build)
 ),
 
 -- An accepted answer resolves its question when it was accepted (the accept vote), else when posted;
@@ -53,6 +54,7 @@ ticket_starts as (
     join accounts r on r.member_id = t.requester_member_id
     where c.kind = 'ticket_message'
       and a.person_id = r.person_id
+      and t.created_at >= (select min(day) from refresh_days)
     group by c.thread_id
 ),
 
@@ -66,6 +68,7 @@ support_tickets as (
     from tickets t
     left join ticket_starts ts on ts.ticket_id = t.ticket_id
     left join accounts r on r.member_id = t.requester_member_id
+    where t.created_at >= (select min(day) from refresh_days)
 ),
 
 -- Social: a thread started by someone who is not the brand's own account (staff) or a bot. A brand's
@@ -78,6 +81,7 @@ social_threads as (
     from content c
     left join accounts a on a.member_id = c.author_member_id
     where c.channel = 'social'
+      and c.created_at >= (select min(day) from refresh_days)
       and c.content_id = c.thread_id
       and c.kind <> 'retweet'
       and not coalesce(a.is_staff, false)

@@ -19,6 +19,7 @@ with final as (
         group_kind
     from int_groups_content
     where group_id is not null
+      and day >= (select min(day) from refresh_days)  -- only the days being recomputed (all on a full build)
     group by all
 )
 

@@ -9,6 +9,7 @@ with questions as (
     from int_content_activity a
     join content c using (content_id)
     where a.kind = 'question'
+      and a.created_at >= (select min(day) from refresh_days)  -- only the days being recomputed (all on a full build)
 ),
 
 responses as (
@@ -21,6 +22,7 @@ responses as (
       and (r.author_member_id is null or r.author_member_id is distinct from q.author_member_id)
       -- imported or migrated posts can predate their question; they are not responses to it
       and r.created_at >= q.created_at
+      and r.created_at >= (select min(day) from refresh_days)  -- implied by the line above: lets the scan skip
 ),
 
 first_response as (
