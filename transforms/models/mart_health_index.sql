@@ -184,14 +184,20 @@ factors as (
 ),
 
 -- score: mid-rank percentile of the period's value among the community's previous history_periods values
--- of the same factor and kind (ties count half). No history, or no value: 0.5, neutral.
+-- of the same factor and kind (ties count half). No history, or no value: 0.5, neutral. Values are compared
+-- rounded to 9 decimals: the last bits of a float sum depend on the order the engine adds in, and must not
+-- turn a tie into a win from one build to the next.
+rounded as (
+    select * replace (round(value, 9) as value) from factors
+),
+
 scores as (
     select
         f.community_id, f.period_kind, f.period_start, f.factor,
         coalesce((count(*) filter (where h.value < f.value) + 0.5 * count(*) filter (where h.value = f.value))
                  / nullif(count(h.value) filter (where f.value is not null), 0), 0.5) as score
-    from factors f
-    left join factors h
+    from rounded f
+    left join rounded h
         on h.community_id = f.community_id and h.period_kind = f.period_kind and h.factor = f.factor
        and h.period_number between f.period_number - (select history_periods from settings) and f.period_number - 1
     group by all
