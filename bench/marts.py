@@ -206,6 +206,14 @@ def markdown(results: list[dict], command: str, commit: str) -> str:
             f"{r['full_seconds']:.1f} | {r['incremental_seconds']:.1f} ({r['incremental_mode']}) | {r['changed_days']} "
             f"| {r['incremental_seconds'] / r['full_seconds']:.2f} | {r['full_seconds'] / r['scan_seconds']:.0f}x | "
             f"{r['peak_mib']:,.0f} |")
+    for r in results:
+        for phase in ("full", "incremental"):
+            models = r[f"{phase}_models"]
+            top = sorted(models, key=lambda m: -models[m])[:6]
+            other = r[f"{phase}_seconds"] - sum(models.values())
+            lines.append(f"\n{r['content_rows']:,} items, {phase}: slowest models "
+                         + ", ".join(f"{m} {models[m]:.1f}s" for m in top)
+                         + f"; outside the models (calendar, change bookkeeping) {other:.1f}s.")
     return "\n".join(lines) + "\n"
 
 
