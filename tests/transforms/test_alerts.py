@@ -39,6 +39,9 @@ def _enrichment(cid, community, text_hash, label, language="en"):
             "language": language, "sentiment": score, "sentiment_label": label, "enriched_at": T(2025, 3, 11)}
 
 
+HEALTH_ON_ONE_PERIOD = "[marts.health]\nminimum_history = 1\n"
+
+
 @pytest.fixture
 def communities(hand_warehouse):
     hw = hand_warehouse
@@ -101,6 +104,8 @@ def communities(hand_warehouse):
                 "created_at": created, "solved_at": created + DAY, "satisfaction": "bad"}
     hw.add("tickets", [ticket(1, "h/c1", T(2025, 2, 25)), ticket(2, "h/c2", T(2025, 1, 5)),
                        ticket(3, "h/c2", T(2025, 2, 20))])
+    # g has two months: its March is scored against February alone (the default waits for 3 periods)
+    hw.write_config(HEALTH_ON_ONE_PERIOD)
     return hw
 
 
@@ -180,7 +185,7 @@ def test_the_same_as_of_gives_the_same_alerts(communities):
 
 
 def test_thresholds_from_settings(communities):
-    communities.write_config("[marts.alerts]\nvolume_min_items = 3\nvolume_threshold_sd = 1\n"
+    communities.write_config(HEALTH_ON_ONE_PERIOD + "[marts.alerts]\nvolume_min_items = 3\nvolume_threshold_sd = 1\n"
                              "negative_min_jump = 0.4\nhealth_drop_points = 400\n")
     communities.refresh(as_of=AS_OF)
     got = {k: v[0] for k, v in _alerts(communities).items()}

@@ -61,7 +61,15 @@ def _months(hw, community):
                        order by period_start""", [community])
 
 
+def test_a_young_community_stays_neutral_until_it_has_history(two_communities):
+    # By default a factor needs 3 previous periods with a value before it is scored: c1 has 2 at most.
+    two_communities.refresh(as_of=T(2024, 4, 1))
+    assert [m["health_index"] for m in _months(two_communities, "c1")] == [500.0, 500.0, 500.0]
+
+
 def test_factors_scores_and_index_by_hand(two_communities):
+    # Scored against a single previous period, so the arithmetic below stays short.
+    two_communities.write_config("[marts.health]\nminimum_history = 1\n")
     two_communities.refresh(as_of=T(2024, 4, 1))
     jan, feb, mar = _months(two_communities, "c1")
     assert [m["period_start"] for m in (jan, feb, mar)] == [dt.date(2024, 1, 1), dt.date(2024, 2, 1), dt.date(2024, 3, 1)]
@@ -99,6 +107,7 @@ def test_factors_scores_and_index_by_hand(two_communities):
 
 
 def test_benchmark_among_communities_in_the_same_period(two_communities):
+    two_communities.write_config("[marts.health]\nminimum_history = 1\n")
     two_communities.refresh(as_of=T(2024, 4, 1))
     jan, feb = _months(two_communities, "c2")
     # c2 Feb (calendar 1-3 Feb) against Jan: growth 1/3 > 1/31, content 2/3 > 1/31, traffic 2/3 > 1/31,
@@ -119,7 +128,8 @@ def test_benchmark_among_communities_in_the_same_period(two_communities):
 
 
 def test_weights_and_history_from_settings(two_communities):
-    two_communities.write_config("[marts.health]\nhistory_periods = 1\n[marts.health.weights]\ngrowth = 3\n")
+    two_communities.write_config("[marts.health]\nhistory_periods = 1\nminimum_history = 1\n"
+                                 "[marts.health.weights]\ngrowth = 3\n")
     two_communities.refresh(as_of=T(2024, 4, 1))
     mar = _months(two_communities, "c1")[2]
     # Mar against Feb alone: growth 0 < 1/29: 0; content 1; traffic 1; responsiveness 1 > 0: 1; interaction
@@ -142,6 +152,7 @@ def test_weeks_are_there_too(two_communities):
     ({"weights": {"growth": -1}}, "cannot be negative"),
     ({"weights": {"happiness": 1}}, "unknown weight"),
     ({"history_periods": 0}, "history_periods"),
+    ({"minimum_history": 13}, "minimum_history"),
     ({"response_hours": "soon"}, "response_hours must be a number"),
     ({"colour": "red"}, "unknown key"),
 ])
@@ -159,10 +170,11 @@ def _ts(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
-def _percentile(value, history):
-    history = [h for h in history if h is not None]
-    if value is None or not history:
+def _percentile(value, history, minimum=3):
+    history = [round(h, 9) for h in history if h is not None]
+    if value is None or len(history) < minimum:
         return 0.5
+    value = round(value, 9)
     return (sum(h < value for h in history) + 0.5 * sum(h == value for h in history)) / len(history)
 
 

@@ -16,7 +16,7 @@
 -- range: benchmark_percentile 0 1
 -- check: benchmark_rank between 1 and benchmark_communities | a community ranks among the communities compared
 with settings as (
-    select history_periods, response_hours, (select as_of from refresh_context) as as_of
+    select history_periods, minimum_history, response_hours, (select as_of from refresh_context) as as_of
     from param_health
 ),
 
@@ -184,7 +184,8 @@ factors as (
 ),
 
 -- score: mid-rank percentile of the period's value among the community's previous history_periods values
--- of the same factor and kind (ties count half). No history, or no value: 0.5, neutral. Values are compared
+-- of the same factor and kind (ties count half). Fewer than minimum_history previous values, or no value:
+-- 0.5, neutral. Values are compared
 -- rounded to 9 decimals: the last bits of a float sum depend on the order the engine adds in, and must not
 -- turn a tie into a win from one build to the next.
 rounded as (
@@ -194,8 +195,10 @@ rounded as (
 scores as (
     select
         f.community_id, f.period_kind, f.period_start, f.factor,
-        coalesce((count(*) filter (where h.value < f.value) + 0.5 * count(*) filter (where h.value = f.value))
-                 / nullif(count(h.value) filter (where f.value is not null), 0), 0.5) as score
+        case when count(h.value) filter (where f.value is not null) >= (select minimum_history from settings)
+             then (count(*) filter (where h.value < f.value) + 0.5 * count(*) filter (where h.value = f.value))
+                  / count(h.value)
+             else 0.5 end as score
     from rounded f
     left join rounded h
         on h.community_id = f.community_id and h.period_kind = f.period_kind and h.factor = f.factor

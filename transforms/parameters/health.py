@@ -3,6 +3,8 @@
 Keys (all optional):
 - `history_periods` (default 12): each factor is scored as the percentile of this period's value among the
   community's previous `history_periods` periods of the same kind (12 months, 12 weeks).
+- `minimum_history` (default 3): a factor is scored only against at least this many previous periods with a
+  value; with fewer it stays at 0.5 (neutral), so a young community's index does not swing on one comparison.
 - `response_hours` (default 24): a question counts as promptly answered when its first response came
   within this many hours.
 - `[marts.health.weights]`: growth, content, traffic, responsiveness, interaction, liveliness (default 1
@@ -20,7 +22,7 @@ from warehouse.settings import ConfigError
 SECTION = "health"
 
 FACTORS = ("growth", "content", "traffic", "responsiveness", "interaction", "liveliness")
-DEFAULTS = {"history_periods": 12, "response_hours": 24.0}
+DEFAULTS = {"history_periods": 12, "minimum_history": 3, "response_hours": 24.0}
 
 
 def _number(value, where: str, key: str) -> float:
@@ -37,6 +39,10 @@ def tables(section: dict, where: str, config_path: Path | None = None) -> dict[s
     history = section.get("history_periods", DEFAULTS["history_periods"])
     if isinstance(history, bool) or not isinstance(history, int) or history < 1:
         raise ConfigError(f"{where}: history_periods must be a whole number of periods, at least 1 (got {history!r})")
+    minimum = section.get("minimum_history", DEFAULTS["minimum_history"])
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or not 1 <= minimum <= history:
+        raise ConfigError(f"{where}: minimum_history must be a whole number from 1 to history_periods ({history}), "
+                          f"got {minimum!r}")
     hours = _number(section.get("response_hours", DEFAULTS["response_hours"]), where, "response_hours")
     if hours <= 0:
         raise ConfigError(f"{where}: response_hours must be more than 0 (got {hours})")
@@ -56,6 +62,7 @@ def tables(section: dict, where: str, config_path: Path | None = None) -> dict[s
 
     return {
         "param_health": pa.table({"history_periods": pa.array([history], pa.int32()),
+                                  "minimum_history": pa.array([minimum], pa.int32()),
                                   "response_hours": pa.array([hours], pa.float64())}),
         "param_health_weights": pa.table({"factor": pa.array(list(FACTORS), pa.string()),
                                           "weight": pa.array([weights[f] for f in FACTORS], pa.float64())}),
