@@ -72,7 +72,10 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = No
             refresh.model_seconds[model.name] = time.perf_counter() - began
             refresh.built.append(model.name)
         con.execute("delete from mart_changes")
-        con.execute(f"delete from refresh_people; insert into refresh_people select {_PEOPLE} from members")
+        # Only the accounts that are new or changed: rewriting every row cost seconds on large communities.
+        con.execute(f"""delete from refresh_people where member_id not in (select member_id from members);
+                        insert or replace into refresh_people
+                        select {_PEOPLE} from members except select {_PEOPLE} from refresh_people""")
         refresh.seconds = time.perf_counter() - started
         con.execute("insert into mart_refreshes values (?, ?, ?, ?, ?, ?, ?)",
                     [dt.datetime.now(dt.UTC).replace(tzinfo=None), as_of, refresh.mode, refresh.reason, fingerprint,
@@ -130,17 +133,16 @@ def _calendar(con) -> None:
     """calendar_days: every day from each community's first to its last dated record."""
     con.execute("""
         create or replace temp table calendar_days as
-        with bounds as (
-            select community_id, min(day) as first_day, max(day) as last_day from (
-                select community_id, min(created_at)::date as day from content group by all
-                union all select community_id, max(created_at)::date from content group by all
-                union all select community_id, min(joined_at)::date from members group by all
-                union all select community_id, max(joined_at)::date from members group by all
-                union all select community_id, min(occurred_at)::date from interactions group by all
-                union all select community_id, max(occurred_at)::date from interactions group by all
-                union all select community_id, max(greatest(created_at, updated_at, solved_at))::date
-                          from tickets group by all
-            ) where day is not null group by community_id
+        with ends as (
+            select community_id, min(created_at) as first_at, max(created_at) as last_at from content group by all
+            union all select community_id, min(joined_at), max(joined_at) from members group by all
+            union all select community_id, min(occurred_at), max(occurred_at) from interactions group by all
+            union all select community_id, min(created_at), max(greatest(created_at, updated_at, solved_at))
+                      from tickets group by all
+        ),
+        bounds as (
+            select community_id, min(first_at)::date as first_day, max(last_at)::date as last_day
+            from ends where first_at is not null group by community_id
         )
         select community_id, unnest(generate_series(first_day, last_day, interval 1 day))::date as day from bounds""")
 

@@ -4,7 +4,7 @@
 -- (sharing, not writing) and support tickets (groups there are customers and ticket tags) are not.
 -- An item is in its own groups (a tweet's hashtags) and in its thread's (a question's tags hold for its
 -- answers and comments, a topic's category for its replies).
--- materialize: view
+-- refresh: daily
 with activity as (
     select
         c.content_id,
@@ -19,6 +19,7 @@ with activity as (
     left join members m on m.member_id = c.author_member_id
     where c.channel in ('forum', 'social')
       and c.kind in ('question', 'answer', 'comment', 'topic', 'reply', 'tweet', 'quote', 'post')
+      and c.created_at >= (select min(day) from refresh_days)  -- only the days being recomputed (all on a full build)
 ),
 
 item_groups as (
