@@ -131,6 +131,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """A published mart as CSV (the influencer list for a campaign, the escalations for a help desk)."""
+    import duckdb
+
+    from transforms.build import mart_names
+    from warehouse import serving
+
+    if args.mart not in mart_names():
+        print(f"error: no mart {args.mart!r}; marts: {', '.join(mart_names())}", file=sys.stderr)
+        return 2
+    filters, params = [], []
+    for column, value in (("community_id", args.community), ("topic", args.topic), ("label", args.label)):
+        if value is not None:
+            filters.append(f"{column} = ?")
+            params.append(value)
+    where = f" where {' and '.join(filters)}" if filters else ""
+    try:
+        rows = serving.query(f'select * from "{args.mart}"{where}', params)
+    except serving.SnapshotMissing as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except duckdb.BinderException as e:
+        print(f"error: {args.mart} cannot be filtered that way ({e}); leave out --topic / --label", file=sys.stderr)
+        return 2
+    rows.to_csv(args.out or sys.stdout, index=False)
+    if args.out:
+        print(f"wrote {len(rows):,} rows of {args.mart} to {args.out}")
+    return 0
+
+
 def cmd_dashboard(args: argparse.Namespace) -> int:
     from dashboards.app import serve
 
@@ -265,6 +295,17 @@ def build_parser() -> argparse.ArgumentParser:
                                           "atomically. A failed critical check publishes nothing and exits 1.")
     run.add_argument("--full", action="store_true", help="rebuild every mart from scratch instead of refreshing")
     run.set_defaults(func=cmd_run)
+
+    export = commands.add_parser("export", help="write a published mart as CSV (e.g. the influencers of a topic)",
+                                 description="Write a mart of the published snapshot as CSV, optionally only one "
+                                             "community, topic or label: townsquare export mart_influencers "
+                                             "--community acme --label advocate --out advocates.csv")
+    export.add_argument("mart", help="a mart name, e.g. mart_influencers, mart_idea_themes, mart_escalations")
+    export.add_argument("--community", help="only this community_id")
+    export.add_argument("--topic", help="only this topic (marts with a topic column; '' is the whole community)")
+    export.add_argument("--label", help="only this label (mart_influencers: advocate, detractor, influencer, neutral)")
+    export.add_argument("--out", help="the CSV file to write (default: standard output)")
+    export.set_defaults(func=cmd_export)
 
     for name, func, help_text in (("dashboard", cmd_dashboard, "serve the dashboard over the published snapshot"),
                                   ("demo", cmd_demo, "generate a synthetic community, run the pipeline through "
