@@ -1,13 +1,20 @@
 """mart_customer_health: a hand-built help desk worked out by hand, the settings' validation, then the
-synthetic 'acme' help desks against a Python recomputation from the tickets, messages and enrichments."""
+synthetic 'acme' help desks against a Python recomputation from the tickets, messages and enrichments, and the
+real TWCS support conversations against a recomputation from their CSV."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import hashlib
+import html
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from tests.conftest import shared_data
 from transforms.parameters import customer_health
 from warehouse.settings import ConfigError
 
@@ -268,3 +275,94 @@ def test_acme_at_the_end_of_its_tickets(analytics_db):
     _compare(rows, expected)
     statuses = {s for *_, s, _ in rows}
     assert len(rows) > 50 and {"green", "yellow", "red"} <= statuses  # a window with everything in it
+
+
+# --- the real support conversations on X (TWCS sample), recomputed from the CSV --------------------
+
+TWCS_CSV = shared_data("twcs_sample") / "sample.csv"
+
+
+def _twcs_expected(as_of: dt.datetime, window_days: int = 60) -> dict:
+    """customer_id -> (tickets, messages, open_tickets, status), from the CSV read with the csv module, by the
+    rules of docs/connectors/twcs.md and docs/metrics.md (mart_customer_health), default thresholds."""
+    with open(TWCS_CSV, encoding="utf-8", newline="") as f:
+        tweets = {r["tweet_id"]: r for r in csv.DictReader(f)}
+    for t in tweets.values():
+        t["at"] = dt.datetime.strptime(t["created_at"], "%a %b %d %H:%M:%S %z %Y").astimezone(dt.UTC).replace(tzinfo=None)
+        t["parent"] = t["in_response_to_tweet_id"] or None
+
+    def root(tweet_id):  # a conversation starts at a tweet whose parent is not in the file
+        while tweets[tweet_id]["parent"] in tweets:
+            tweet_id = tweets[tweet_id]["parent"]
+        return tweet_id
+
+    conversations = defaultdict(list)
+    for tweet_id, t in tweets.items():
+        conversations[root(tweet_id)].append(t)
+    brands = {t["author_id"] for t in tweets.values() if t["inbound"] == "False"}  # staff, organization = itself
+
+    start = as_of - dt.timedelta(days=window_days)
+    acc = defaultdict(lambda: {"tickets": 0, "messages": 0, "open": 0, "scores": []})
+    for conversation in conversations.values():
+        conversation.sort(key=lambda t: (t["at"], int(t["tweet_id"])))
+        customers = [t for t in conversation if t["inbound"] == "True"]
+        if not customers:
+            continue  # no requester; its organization is a brand, so no customer either
+        # The ticket's organization is always a brand (the first brand tweeting, else the first brand the
+        # opening tweet @mentions): a staff organization, so the customer is the requester (one account, one
+        # person: no identity links for twcs).
+        a = acc[f"twcs/twcs/user/{customers[0]['author_id']}"]
+        created = conversation[0]["at"]
+        a["open"] += created <= as_of  # no conversation is ever solved in TWCS
+        if start < created <= as_of:
+            a["tickets"] += 1
+            a["messages"] += sum(t["at"] <= as_of for t in conversation)
+        for t in conversation:
+            if t["author_id"] not in brands and start < t["at"] <= as_of:
+                # The CSV has no sentiment: each customer message's score is read from the warehouse's
+                # enrichments, for the text the connector loads (unescaped; hashed as content.text_hash).
+                a["scores"].append((f"twcs/twcs/message/{t['tweet_id']}",
+                                    hashlib.md5(("\n" + html.unescape(t["text"])).encode()).hexdigest()))
+    return acc
+
+
+def test_twcs_customers_from_the_csv(analytics_home, tmp_path):
+    from transforms.build import refresh_marts
+
+    with open(TWCS_CSV, encoding="utf-8", newline="") as f:
+        last = max(dt.datetime.strptime(r["created_at"], "%a %b %d %H:%M:%S %z %Y") for r in csv.DictReader(f))
+    as_of = last.astimezone(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=1)  # the window covers the sample
+    shutil.copy(analytics_home / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    try:
+        refresh_marts(con, as_of, config_path=analytics_home / "townsquare.toml")
+        rows = {who: rest for who, *rest in con.execute(
+            "select customer_id, tickets, messages, open_tickets, status from mart_customer_health "
+            "where community_id = 'twcs'").fetchall()}
+        latest = {}  # (content_id, text_hash) -> ((enriched_at, pipeline_version), language, sentiment)
+        for cid, text_hash, version, at, language, score in con.execute(
+                "select content_id, text_hash, pipeline_version, enriched_at, language, sentiment from enrichments "
+                "where community_id = 'twcs'").fetchall():
+            if (cid, text_hash) not in latest or (at, version) > latest[(cid, text_hash)][0]:
+                latest[(cid, text_hash)] = ((at, version), language, score)
+    finally:
+        con.close()
+
+    expected, scored = {}, 0
+    for who, a in _twcs_expected(as_of).items():
+        scores = [latest[key][2] for key in a["scores"]
+                  if key in latest and latest[key][1] in ("en", "und") and latest[key][2] is not None]
+        scored += len(scores)
+        sentiment = sum(scores) / len(scores) if scores else None
+        per_ticket = a["messages"] / a["tickets"] if a["tickets"] else None
+
+        # default thresholds (docs/metrics.md): TWCS has no satisfaction ratings, so that rule never applies
+        def broken(sentiment_below, open_at_least, per_ticket_above):
+            return ((sentiment is not None and sentiment < sentiment_below) or a["open"] >= open_at_least
+                    or (per_ticket is not None and per_ticket > per_ticket_above))
+        status = "red" if broken(-0.25, 6, 10) else "yellow" if broken(-0.1, 3, 6) else "green"
+        expected[who] = [a["tickets"], a["messages"], a["open"], status]
+
+    assert rows == expected
+    assert len(rows) >= 10
+    assert scored > 0  # the enrichments were found for the CSV's texts
