@@ -154,7 +154,7 @@ with writer(folder / "warehouse.duckdb") as con:
     out["scan_seconds"] = time.perf_counter() - t
     t = time.perf_counter(); full = refresh_marts(con, as_of, full=True); out["full_seconds"] = time.perf_counter() - t
     out["full_models"] = full.model_seconds
-    con.execute("delete from mart_changes")
+    con.execute("delete from refresh_changes")
     # 1% new data, brought in as a load would: stage tables, merge, record the days touched.
     before = {t: con.execute(f"select count(*) from {t}").fetchall()[0][0] for t in ("content", "interactions")}
     con.execute("create temp table known_content as select content_id from content")
@@ -171,7 +171,7 @@ with writer(folder / "warehouse.duckdb") as con:
     record_batch_changes(con, as_of)
     record_content_changes(con, "select content_id from stage_content", [])
     out["new_items"] = con.execute("select count(*) from stage_content").fetchall()[0][0]
-    out["changed_days"] = con.execute("select count(*) from (select distinct community_id, day from mart_changes)").fetchall()[0][0]
+    out["changed_days"] = con.execute("select count(*) from (select distinct community_id, day from refresh_changes)").fetchall()[0][0]
     t = time.perf_counter(); refresh = refresh_marts(con, as_of); out["incremental_seconds"] = time.perf_counter() - t
     out["incremental_mode"] = refresh.mode
     out["incremental_models"] = refresh.model_seconds

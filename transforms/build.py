@@ -2,7 +2,7 @@
 
 A refresh is incremental when nothing but data changed since the last one: the same model SQL, the
 same settings (transforms/parameters) and the same identity resolution. Then each `refresh: daily`
-model recomputes only its rows for the (community, day) pairs that loads recorded in `mart_changes`,
+model recomputes only its rows for the (community, day) pairs that loads recorded in `refresh_changes`,
 widened by the model's `reach`, and `refresh: full` models are recomputed. Otherwise every model is
 rebuilt. Either way the result equals a full rebuild (tests/transforms/test_incremental.py) and the
 whole refresh is one transaction: a failure leaves the previous marts and the pending changes as
@@ -50,7 +50,7 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = No
         settings_fingerprint = parameters.install(con, as_of, config_path)
         fingerprint = _fingerprint(models, settings_fingerprint)
         [(changed,)] = con.execute(
-            "select count(*) from (select distinct community_id, day from mart_changes)").fetchall()
+            "select count(*) from (select distinct community_id, day from refresh_changes)").fetchall()
         reason = _why_full(con, models, fingerprint) if not full else "asked for a full rebuild"
         refresh = Refresh("full" if reason else "incremental", reason or f"{changed:,} changed days", as_of, changed)
         _calendar(con)
@@ -60,7 +60,7 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = No
             # Changed days, and the days by which a community's calendar grew at either end.
             con.execute("""
                 create or replace temp table changed_days as
-                select distinct community_id, day from mart_changes
+                select distinct community_id, day from refresh_changes
                 union
                 select d.community_id, d.day from calendar_days d left join refresh_calendar c using (community_id)
                 where c.community_id is null or d.day < c.first_day or d.day > c.last_day""")
@@ -71,13 +71,13 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = No
             _build(con, model, incremental=not reason)
             refresh.model_seconds[model.name] = time.perf_counter() - began
             refresh.built.append(model.name)
-        con.execute("delete from mart_changes")
+        con.execute("delete from refresh_changes")
         # Only the accounts that are new or changed: rewriting every row cost seconds on large communities.
         con.execute(f"""delete from refresh_people where member_id not in (select member_id from members);
                         insert or replace into refresh_people
                         select {_PEOPLE} from members except select {_PEOPLE} from refresh_people""")
         refresh.seconds = time.perf_counter() - started
-        con.execute("insert into mart_refreshes values (?, ?, ?, ?, ?, ?, ?)",
+        con.execute("insert into refresh_runs values (?, ?, ?, ?, ?, ?, ?)",
                     [dt.datetime.now(dt.UTC).replace(tzinfo=None), as_of, refresh.mode, refresh.reason, fingerprint,
                      changed, refresh.seconds])
         con.execute("commit")
@@ -114,7 +114,7 @@ def _people_changed(con) -> bool:
 
 def _why_full(con, models: list[Model], fingerprint: str) -> str | None:
     """Why this refresh must rebuild everything, or None when an incremental refresh gives the same result."""
-    last = con.execute("select fingerprint from mart_refreshes order by refreshed_at desc limit 1").fetchall()
+    last = con.execute("select fingerprint from refresh_runs order by refreshed_at desc limit 1").fetchall()
     if not last:
         return "first build"
     existing = {r[0] for r in con.execute("select table_name from duckdb_tables() where not temporary").fetchall()}

@@ -56,6 +56,6 @@ def record_content_changes(con: duckdb.DuckDBPyConnection, content_ids_sql: str,
 
 def _record(con, days_sql: str, params: list, recorded_at: dt.datetime | None) -> None:
     now = recorded_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    con.execute(f"""insert into mart_changes
+    con.execute(f"""insert into refresh_changes
                     select distinct community_id, day, ?::timestamp from ({days_sql}) where day is not null""",
                 [now, *params])

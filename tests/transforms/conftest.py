@@ -57,7 +57,7 @@ class HandWarehouse:
                           "ticket_events": "occurred_at"}[table]
                 days = [(r["community_id"], r[column].date()) for r in rows if r.get(column)]
                 if days:
-                    con.executemany("insert into mart_changes values (?, ?, now())", days)
+                    con.executemany("insert into refresh_changes values (?, ?, now())", days)
 
     def write_config(self, toml: str) -> Path:
         self.config.write_text(toml, encoding="utf-8")

@@ -235,7 +235,7 @@ def test_cardano_conversion(cardano_db, cardano):
 
 
 def test_cardano_retention_cohorts(cardano_db, cardano):
-    [(as_of,)] = cardano_db.execute("select as_of from mart_refreshes order by refreshed_at desc limit 1").fetchall()
+    [(as_of,)] = cardano_db.execute("select as_of from refresh_runs order by refreshed_at desc limit 1").fetchall()
     last = _month(as_of.date())
     cohorts = defaultdict(list)
     for user, joined in cardano["joined"].items():

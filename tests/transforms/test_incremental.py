@@ -100,7 +100,7 @@ def full_and_incremental(analytics_home, tmp_path_factory):
 
     partial = duckdb.connect(str(partial_path))
     taken = _take_out_late_rows(partial)
-    partial.execute("delete from mart_changes")
+    partial.execute("delete from refresh_changes")
     refresh_marts(partial, AS_OF, full=True, config_path=config)
     _bring_back(partial)
     refresh = refresh_marts(partial, AS_OF, config_path=config)
@@ -172,7 +172,7 @@ def test_a_failed_refresh_keeps_the_marts_and_the_pending_changes(tmp_path, anal
     shutil.copy(analytics_home / "warehouse.duckdb", path)
     con = duckdb.connect(str(path))
     try:
-        con.execute("insert into mart_changes values ('cardano', date '2021-05-03', now())")
+        con.execute("insert into refresh_changes values ('cardano', date '2021-05-03', now())")
         before = _rows(con, "mart_content_daily")
         con.execute("delete from content where community_id = 'cardano' and created_at::date = date '2021-05-03'")
         original = build._build
@@ -186,6 +186,6 @@ def test_a_failed_refresh_keeps_the_marts_and_the_pending_changes(tmp_path, anal
         with pytest.raises(RuntimeError, match="disk full"):
             refresh_marts(con, AS_OF, config_path=analytics_home / "townsquare.toml")
         assert _differences(_rows(con, "mart_content_daily"), before) == []
-        assert con.execute("select count(*) from mart_changes").fetchall() == [(1,)]
+        assert con.execute("select count(*) from refresh_changes").fetchall() == [(1,)]
     finally:
         con.close()

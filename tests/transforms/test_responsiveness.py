@@ -117,7 +117,7 @@ def test_responsiveness_per_week_and_month(community):
 def test_a_late_answer_refreshes_its_question_day(community):
     community.add("content", [_post("c/a9", "answer", "c/user/2", T(2025, 3, 20, 8), "c/q3", "c/q3")])
     community.refresh(as_of=T(2025, 4, 1))
-    assert community.rows("select mode from mart_refreshes order by refreshed_at desc limit 1") == [("incremental",)]
+    assert community.rows("select mode from refresh_runs order by refreshed_at desc limit 1") == [("incremental",)]
     # q3 asked 5 March 08:00, answered 20 March 08:00: 15 days = 360 h
     assert community.rows("select hours_to_first_response, is_unanswered from mart_first_response "
                           "where conversation_id = 'c/q3'") == [(360.0, False)]
@@ -232,7 +232,7 @@ def test_incremental_refresh_equals_a_full_one(community):
         _post("c/x/tweet/9", "reply", "c/user/3", T(2025, 3, 6, 21), "c/x/tweet/1", "c/x/tweet/1", channel="social"),
     ])
     community.refresh(as_of=T(2025, 4, 1))
-    assert community.rows("select mode from mart_refreshes order by refreshed_at desc limit 1") == [("incremental",)]
+    assert community.rows("select mode from refresh_runs order by refreshed_at desc limit 1") == [("incremental",)]
     marts = {m: community.rows(f"select * from {m} order by all")
              for m in ("mart_first_response", "mart_responsiveness_period")}
     # 4 March 02:00 -> 5 March 11:00 = 33 h, an agent; partitioned by the ticket's opening day

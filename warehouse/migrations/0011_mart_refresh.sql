@@ -3,14 +3,14 @@
 -- enrichments) adds the (community, day) pairs it touched, in the same transaction as the data; the next
 -- refresh recomputes the daily marts' rows for those days (and the days their windows reach) and
 -- removes the pairs it consumed, in its own transaction.
-create table mart_changes (
+create table refresh_changes (
     community_id varchar not null,
     day          date not null,
     recorded_at  timestamp not null
 );
 -- One row per refresh: what was rebuilt and why, and the fingerprint that decides whether the next
 -- refresh may be incremental (model SQL, settings, identity resolution).
-create table mart_refreshes (
+create table refresh_runs (
     refreshed_at   timestamp not null,
     as_of          timestamp not null,        -- end of the run's data interval: the marts' "now"
     mode           varchar not null,          -- full, incremental
