@@ -1,5 +1,7 @@
--- Grain: one row per question, answer or comment. The community activity every mart counts,
--- with the author's bot flag and whether an answer is its question's accepted answer.
+-- Grain: one row per item of community writing: questions, answers and comments (Stack Exchange), topics
+-- and replies (Discourse), posts, tweets, replies and quotes (social channels). Retweets (sharing, not
+-- writing), help-desk messages (support, not community) and site furniture are not. With the author's bot
+-- flag and whether an answer is its question's accepted answer.
 -- materialize: view
 with accepted as (
     select distinct accepted_answer_id as content_id
@@ -24,7 +26,7 @@ final as (
     from content c
     left join members m on m.member_id = c.author_member_id
     left join accepted on accepted.content_id = c.content_id
-    where c.kind in ('question', 'answer', 'comment')
+    where c.kind in ('question', 'answer', 'comment', 'topic', 'reply', 'tweet', 'quote', 'post')
 )
 
 select * from final

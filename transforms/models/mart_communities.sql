@@ -15,6 +15,7 @@ activity as (
         count(*) filter (where kind = 'question') as questions,
         count(*) filter (where kind = 'answer') as answers,
         count(*) filter (where kind = 'comment') as comments,
+        count(*) filter (where kind not in ('question', 'answer', 'comment')) as other_posts,
         min(day) as first_activity_day,
         max(day) as last_activity_day
     from int_content_activity
@@ -30,6 +31,7 @@ final as (
         coalesce(a.questions, 0) as questions,
         coalesce(a.answers, 0) as answers,
         coalesce(a.comments, 0) as comments,
+        coalesce(a.other_posts, 0) as other_posts,
         a.first_activity_day,
         a.last_activity_day
     from communities c

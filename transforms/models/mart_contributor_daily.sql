@@ -13,13 +13,14 @@ with final as (
         count(*) filter (where a.kind = 'question') as questions,
         count(*) filter (where a.kind = 'answer') as answers,
         count(*) filter (where a.kind = 'comment') as comments,
-        count(*) filter (where a.kind in ('question', 'answer')) as posts,
+        -- everything but comments: questions and answers, Discourse topics and replies, social posts
+        count(*) filter (where a.kind in ('question', 'answer', 'topic', 'reply', 'tweet', 'quote', 'post')) as posts,
         count(*) filter (where a.kind = 'answer' and a.is_accepted_answer) as accepted_answers,
-        coalesce(sum(a.score) filter (where a.kind in ('question', 'answer')), 0) as score_received,
+        coalesce(sum(a.score) filter (where a.kind in ('question', 'answer', 'topic', 'reply', 'tweet', 'quote', 'post')), 0) as score_received,
         -- an answer helped when the asker accepted it or readers voted it up
         count(*) filter (where a.kind = 'answer' and (a.is_accepted_answer or a.score > 0)) as helpful_answers,
         -- where the score is a count of likes (every source but Stack Exchange, whose votes are interactions)
-        coalesce(sum(greatest(a.score, 0)) filter (where a.kind in ('question', 'answer')
+        coalesce(sum(greatest(a.score, 0)) filter (where a.kind in ('question', 'answer', 'topic', 'reply', 'tweet', 'quote', 'post')
                                                      and s.kind is distinct from 'stackexchange'), 0) as likes_received
     from int_content_activity a
     join members m on m.member_id = a.author_member_id

@@ -71,15 +71,17 @@ content_factor as (
     group by all
 ),
 
--- responsiveness: share of the period's questions whose first response (not the asker, not a bot) came
--- within response_hours. Questions asked less than response_hours before as_of have not had their chance yet.
+-- responsiveness: share of the period's conversations (forum questions and social threads; help-desk
+-- tickets are support, not community) whose first response (not the author, not a bot) came within
+-- response_hours. Those started less than response_hours before as_of have not had their chance yet.
 responsiveness as (
     select dp.community_id, dp.period_kind, dp.period_start,
            avg(case when t.hours_to_first_response <= s.response_hours then 1.0 else 0.0 end) as responsiveness_raw
     from day_periods dp
-    join mart_thread_response t on t.community_id = dp.community_id and t.asked_day = dp.day
+    join mart_first_response t on t.community_id = dp.community_id and t.day = dp.day
     cross join settings s
-    where t.asked_at <= s.as_of - to_microseconds((s.response_hours * 3600e6)::bigint)
+    where t.channel in ('forum', 'social')
+      and t.started_at <= s.as_of - to_microseconds((s.response_hours * 3600e6)::bigint)
     group by all
 ),
 
