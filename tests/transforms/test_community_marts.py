@@ -59,3 +59,30 @@ def test_first_response_per_question_by_hand(hand_warehouse):
         # q2: c's comment came after 30 min, but only an answer answers a question
         ("f/q2", "f/c", "comment", 0.5, 0, True, False),
     ]
+
+
+def test_writing_on_other_channels_counts_as_content_and_contribution(hand_warehouse):
+    # s: x tweets (Jan 1), y replies (Jan 1) and retweets it (Jan 2: sharing, not writing); a bot tweets
+    hand_warehouse.add("communities", [{"community_id": "s", "name": "Social", "source": "x",
+                                        "first_loaded_at": T(2024, 1, 5), "last_loaded_at": T(2024, 1, 5)}])
+    hand_warehouse.add("members", [{"member_id": f"s/{who}", "community_id": "s", **extra}
+                                   for who, extra in (("x", {}), ("y", {}), ("bot", {"is_bot": True}))])
+
+    def item(cid, kind, author, at, thread, score=0):
+        return {"content_id": f"s/{cid}", "community_id": "s", "kind": kind, "author_member_id": f"s/{author}",
+                "created_at": at, "thread_id": f"s/{thread}", "channel": "social", "score": score}
+
+    hand_warehouse.add("content", [
+        item("t1", "tweet", "x", T(2024, 1, 1, 9), "t1", score=5), item("r1", "reply", "y", T(2024, 1, 1, 10), "t1"),
+        item("rt", "retweet", "y", T(2024, 1, 2, 9), "rt"), item("b1", "tweet", "bot", T(2024, 1, 2, 10), "b1")])
+    hand_warehouse.refresh()
+    # Jan 1: the tweet and the reply; Jan 2: the bot's tweet is content (not a person's), the retweet is not
+    assert hand_warehouse.rows("""select day::varchar, questions, answers, comments, other_posts, content_items
+                                  from mart_content_daily where community_id = 's' order by day""") == [
+        ("2024-01-01", 0, 0, 0, 2, 2), ("2024-01-02", 0, 0, 0, 1, 1)]
+    assert hand_warehouse.rows("select other_posts, last_activity_day::varchar from mart_communities "
+                               "where community_id = 's'") == [(3, "2024-01-02")]
+    # x's tweet has 5 likes (a like count on X); y's reply none; the bot is no contributor
+    assert hand_warehouse.rows("""select member_id, posts, score_received, likes_received from mart_contributor_daily
+                                  where community_id = 's' order by member_id""") == [
+        ("s/x", 1, 5, 5), ("s/y", 1, 0, 0)]
