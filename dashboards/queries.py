@@ -172,3 +172,23 @@ def unanswered_questions(path: Path, community: str | None, start: dt.date, end:
         order by asked_at desc, thread_id
         limit {int(limit)}
     """, _scope(community, start, end), path=path)
+
+
+def open_escalations(path: Path, community: str | None, limit: int = 10) -> tuple[dict, pd.DataFrame]:
+    """Conversations still unanswered past their group's allowed time, as of the last refresh (not the date
+    range: an escalation is open now): how many, how long they have waited, and the longest-waiting ones."""
+    scope = [community, community]
+    where = "status = 'open' and (?::varchar is null or community_id = ?::varchar)"
+    summary = query(f"""
+        select count(*) as open, max(hours_waited) as oldest_hours, median(hours_waited) as median_hours
+        from mart_escalations where {where}""", scope, path=path).iloc[0]
+    oldest = query(f"""
+        select e.community_id, e.conversation_id, e.kind, e.group_names, e.escalated_at, e.hours_waited,
+               t.title
+        from mart_escalations e
+        left join mart_thread_response t on t.thread_id = e.conversation_id
+        where e.status = 'open' and (?::varchar is null or e.community_id = ?::varchar)
+        order by e.hours_waited desc, e.conversation_id
+        limit {int(limit)}""", scope, path=path)
+    return ({"open": int(summary["open"]), "oldest_hours": _float(summary["oldest_hours"]),
+             "median_hours": _float(summary["median_hours"])}, oldest)

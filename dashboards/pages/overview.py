@@ -93,6 +93,10 @@ def layout(**_query_args):
                 html.Div(className="panel", children=[html.H3("Latest unanswered questions"),
                                                       html.Div(id="overview-unanswered")]),
             ]),
+            html.Div(className="row", children=[
+                html.Div(className="panel", children=[html.H3("Open escalations"),
+                                                      html.Div(id="overview-escalations")]),
+            ]),
         ]),
     ])
 
@@ -195,6 +199,7 @@ UPDATE_IO = (
     Output("overview-response-chart", "figure"),
     Output("overview-contributors", "children"),
     Output("overview-unanswered", "children"),
+    Output("overview-escalations", "children"),
     Input("overview-dates", "start_date"),
     Input("overview-dates", "end_date"),
     Input("overview-community", "value"),
@@ -255,7 +260,26 @@ def update(start, end, community_value, community_options):
                contributor_rows, "No contributions in this period.", "overview-contributors-table"),
         _table(["Asked", "Question", "Groups"] + (["Community"] if show_community else []) + ["Replies"],
                unanswered_rows, "Every question in this period has an answer.", "overview-unanswered-table"),
+        _escalations(path, community, names, show_community),
     )
+
+
+def _escalations(path, community, names: dict, show_community: bool):
+    """Open escalations as of the last refresh: how many, how long they wait, the longest-waiting ten."""
+    summary, oldest = queries.open_escalations(path, community)
+    if not summary["open"]:
+        return html.P("No question or ticket is waiting past its allowed time.", className="muted")
+    rows = [[f"{r.escalated_at:%Y-%m-%d %H:%M}", r.title or r.kind,
+             ", ".join(r.group_names if r.group_names is not None else [])]
+            + ([names.get(r.community_id, r.community_id)] if show_community else [])
+            + [_hours(r.hours_waited)]
+            for r in oldest.itertuples()]
+    return html.Div([
+        html.P(f"{_count(summary['open'])} open, waiting {_hours(summary['median_hours'])} (median), "
+               f"the longest {_hours(summary['oldest_hours'])}.", id="overview-escalations-summary"),
+        _table(["Escalated", "Question or ticket", "Groups"] + (["Community"] if show_community else [])
+               + ["Waiting"], rows, "", "overview-escalations-table"),
+    ])
 
 
 def register_callbacks(app: dash.Dash) -> None:

@@ -158,3 +158,21 @@ def test_figures_titles_and_empty_state(two_communities_snapshot):
                                                         dt.date(1999, 1, 2)))
     assert empty.layout.annotations[0].text == "No activity in this range"
     assert statistics.fmean(df["active_members"]) > 0
+
+
+def test_open_escalations_wait_longest_first(two_communities_snapshot):
+    import duckdb
+
+    summary, oldest = queries.open_escalations(two_communities_snapshot, "cardano")
+    con = duckdb.connect(str(two_communities_snapshot), read_only=True)
+    try:
+        waits = [w for (w,) in con.execute("select hours_waited from mart_escalations "
+                                           "where community_id = 'cardano' and status = 'open'").fetchall()]
+    finally:
+        con.close()
+    assert summary["open"] == len(waits) > 100  # cardano's unanswered questions, long past 48 hours
+    assert summary["oldest_hours"] == max(waits)
+    assert list(oldest["hours_waited"]) == sorted(waits, reverse=True)[:10]
+    assert oldest["title"].notna().all()  # forum escalations are questions, named by their title
+    both, _ = queries.open_escalations(two_communities_snapshot, None)
+    assert both["open"] >= summary["open"]
